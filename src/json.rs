@@ -1,0 +1,372 @@
+//! JSON in and out: a parser that keeps key order and notices duplicate keys, and the two
+//! body styles (`compact`, and `php`, byte-identical to PHP `json_encode` defaults).
+
+use std::cell::RefCell;
+use std::fmt::{self, Write as _};
+use std::str::FromStr;
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// How a body is serialized before it is hashed and sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodyStyle {
+    /// serde_json compact UTF-8: no whitespace, non-ASCII as is, `/` unescaped.
+    #[default]
+    Compact,
+    /// PHP `json_encode` with default flags: `\/`, lowercase `\uXXXX` for every
+    /// non-ASCII character (surrogate pairs for astral ones). Reproduces the docs' MD5s.
+    Php,
+}
+
+impl BodyStyle {
+    /// `"compact"` or `"php"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyStyle::Compact => "compact",
+            BodyStyle::Php => "php",
+        }
+    }
+}
+
+impl FromStr for BodyStyle {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "compact" => Ok(BodyStyle::Compact),
+            "php" => Ok(BodyStyle::Php),
+            _ => Err(format!(
+                "unknown body style `{s}`; expected `compact` or `php`"
+            )),
+        }
+    }
+}
+
+/// Serializes a JSON value in the given style.
+pub fn serialize_body(value: &Value, style: BodyStyle) -> String {
+    match style {
+        BodyStyle::Compact => value.to_string(),
+        BodyStyle::Php => {
+            let mut out = String::new();
+            write_php(value, &mut out);
+            out
+        }
+    }
+}
+
+/// Parses JSON bytes and serializes them again in `style`, keeping key order.
+///
+/// # Errors
+///
+/// [`JsonError`] when the bytes are not one JSON value.
+pub fn reserialize(bytes: &[u8], style: BodyStyle) -> Result<String, JsonError> {
+    Ok(serialize_body(&parse_json(bytes)?.value, style))
+}
+
+fn write_php(v: &Value, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => write_php_number(n, out),
+        Value::String(s) => write_php_string(s, out),
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_php(x, out);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            // PHP encodes an empty array as `[]`, but a decoded empty object as `{}`.
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_php_string(k, out);
+                out.push(':');
+                write_php(x, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_php_string(s: &str, out: &mut String) {
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '/' => out.push_str("\\/"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e && (c as u32) != 0x7f => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn write_php_number(n: &Number, out: &mut String) {
+    if n.is_i64() || n.is_u64() {
+        let _ = write!(out, "{n}");
+    } else if let Some(f) = n.as_f64() {
+        out.push_str(&php_float(f));
+    }
+}
+
+/// A float as PHP ≥ 7.1 `json_encode` prints it with default flags (`serialize_precision
+/// = -1`, no `JSON_PRESERVE_ZERO_FRACTION`): `php_gcvt` with the shortest round-trip
+/// digits, fixed notation (whole numbers without `.0`), and `d.ddde±X` when the decimal
+/// point position is below -3 or above 17.
+pub fn php_float(f: f64) -> String {
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0" } else { "0" }.to_owned();
+    }
+    // `{:e}` gives the shortest round-trip digits: "1.2345e-7", "1e25".
+    let sci = format!("{:e}", f.abs());
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let decpt = exp + 1; // position of the decimal point relative to the digits
+    let mut s = String::new();
+    if f < 0.0 {
+        s.push('-');
+    }
+    if decpt < -3 || decpt > 17 {
+        let (first, rest) = digits.split_at(1);
+        s.push_str(first);
+        s.push('.');
+        s.push_str(if rest.is_empty() { "0" } else { rest });
+        let _ = write!(s, "e{}{}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    } else if decpt <= 0 {
+        s.push_str("0.");
+        for _ in 0..(-decpt) {
+            s.push('0');
+        }
+        s.push_str(&digits);
+    } else {
+        let d = decpt as usize;
+        if digits.len() <= d {
+            s.push_str(&digits);
+            for _ in digits.len()..d {
+                s.push('0');
+            }
+        } else {
+            s.push_str(&digits[..d]);
+            s.push('.');
+            s.push_str(&digits[d..]);
+        }
+    }
+    s
+}
+
+/// A JSON syntax error with its 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    /// 1-based line (0 when the input ended early).
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What went wrong, in serde_json's words.
+    pub message: String,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+/// A parsed document: the value (key order kept; the last of duplicate keys wins, as in
+/// JavaScript, PHP and serde_json) and the JSON Pointers of every duplicated key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedJson {
+    /// The value.
+    pub value: Value,
+    /// Pointers to keys that appeared more than once in their object.
+    pub duplicate_keys: Vec<String>,
+}
+
+/// Parses one JSON document.
+///
+/// # Errors
+///
+/// [`JsonError`] for invalid UTF-8, a byte-order mark, a syntax error, trailing data,
+/// or nesting deeper than 128.
+pub fn parse_json(bytes: &[u8]) -> Result<ParsedJson, JsonError> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err(JsonError {
+            line: 1,
+            column: 1,
+            message: "the body starts with a UTF-8 byte-order mark; JSON must not".to_owned(),
+        });
+    }
+    let dups = RefCell::new(Vec::new());
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = Seed {
+        ptr: String::new(),
+        dups: &dups,
+    }
+    .deserialize(&mut de)
+    .and_then(|v| de.end().map(|()| v))
+    .map_err(|e| JsonError {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    Ok(ParsedJson {
+        value,
+        duplicate_keys: dups.into_inner(),
+    })
+}
+
+/// Escapes a key for a JSON Pointer (RFC 6901): `~` → `~0`, `/` → `~1`.
+pub fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+struct Seed<'a> {
+    ptr: String,
+    dups: &'a RefCell<Vec<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
+    type Value = Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Seed<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            let child = Seed {
+                ptr: format!("{}/{}", self.ptr, out.len()),
+                dups: self.dups,
+            };
+            match seq.next_element_seed(child)? {
+                Some(v) => out.push(v),
+                None => return Ok(Value::Array(out)),
+            }
+        }
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let ptr = format!("{}/{}", self.ptr, escape_pointer(&k));
+            let v = map.next_value_seed(Seed {
+                ptr: ptr.clone(),
+                dups: self.dups,
+            })?;
+            if out.contains_key(&k) {
+                self.dups.borrow_mut().push(ptr);
+                // Last wins, and moves to the position of the last occurrence.
+                out.shift_remove(&k);
+            }
+            out.insert(k, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn php_strings() {
+        let v: Value = serde_json::json!({"a/b": "Вася 😍 \"q\" \\ \n\u{1} <&'>\u{7f}é"});
+        assert_eq!(
+            serialize_body(&v, BodyStyle::Php),
+            r#"{"a\/b":"\u0412\u0430\u0441\u044f \ud83d\ude0d \"q\" \\ \n\u0001 <&'>"#.to_owned()
+                + "\u{7f}"
+                + r#"\u00e9"}"#
+        );
+        assert_eq!(
+            serialize_body(&v, BodyStyle::Compact),
+            "{\"a/b\":\"Вася 😍 \\\"q\\\" \\\\ \\n\\u0001 <&'>\u{7f}é\"}"
+        );
+    }
+
+    #[test]
+    fn php_floats() {
+        for (f, want) in [
+            (1.0, "1"),
+            (0.1, "0.1"),
+            (-37.617635, "-37.617635"),
+            (55.755814, "55.755814"),
+            (1e25, "1.0e+25"),
+            (1.5e-7, "1.5e-7"),
+            (0.0001, "0.0001"),
+            (0.00001, "1.0e-5"),
+            (100000.0, "100000"),
+            (1e15, "1000000000000000"),
+            (1e16, "10000000000000000"),
+            (1e17, "1.0e+17"),
+            (0.5, "0.5"),
+            (123456789012345680.0, "1.2345678901234568e+17"),
+            (-0.0, "-0"),
+        ] {
+            assert_eq!(php_float(f), want, "{f}");
+        }
+    }
+
+    #[test]
+    fn parse_keeps_order_and_reports_duplicates() {
+        let p = parse_json(br#"{"b":1,"a":{"x":1,"x":2},"a/~":[{"k":0,"k":1}]}"#).unwrap();
+        assert_eq!(p.value.to_string(), r#"{"b":1,"a":{"x":2},"a/~":[{"k":1}]}"#);
+        assert_eq!(p.duplicate_keys, vec!["/a/x", "/a~1~0/0/k"]);
+    }
+
+    #[test]
+    fn parse_errors_have_positions() {
+        let e = parse_json(b"{\n  \"a\": 1,\n}").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1));
+        assert!(parse_json(b"{} x").is_err());
+        assert!(parse_json(b"\xEF\xBB\xBF{}").is_err());
+        assert!(parse_json(b"\"\xff\"").is_err());
+        let deep = "[".repeat(10_000);
+        assert!(parse_json(deep.as_bytes()).is_err());
+    }
+}

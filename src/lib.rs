@@ -1,0 +1,20 @@
+#![doc = "amojo-kit: exact signing, verification and validation of amoCRM Chats API (amojo) requests."]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod date;
+pub mod json;
+pub mod sign;
+pub mod verify;
+
+pub use date::{DateError, ParsedDate, format_rfc2822, parse_date};
+pub use json::{BodyStyle, JsonError, ParsedJson, parse_json, reserialize, serialize_body};
+pub use sign::{
+    CanonicalString, DEFAULT_CONTENT_TYPE, DateInput, EMPTY_BODY_MD5, RequestToSign, SignError,
+    SignedRequest, canonical_request, content_md5, legacy_signature, sign_request,
+    webhook_signature,
+};
+pub use verify::{
+    Component, DEFAULT_TOLERANCE_SECS, Diagnosis, Finding, Headers, ReceivedRequest, Reason,
+    Verified, VerifyOptions, diagnose_request, verify_legacy, verify_request, verify_webhook,
+};

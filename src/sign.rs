@@ -1,0 +1,375 @@
+//! Signing, stage by stage (SPEC §1): Content-MD5 → canonical string → X-Signature.
+
+use std::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use md5::{Digest, Md5};
+use sha1::Sha1;
+
+use crate::date::{self, DateError};
+
+type HmacSha1 = Hmac<Sha1>;
+
+/// The only content type the API accepts, and the default for signing.
+pub const DEFAULT_CONTENT_TYPE: &str = "application/json";
+/// Content-MD5 of an empty body (a GET): `md5("")`.
+pub const EMPTY_BODY_MD5: &str = "d41d8cd98f00b204e9800998ecf8427e";
+
+/// Lowercase hex MD5 of the body bytes exactly as sent.
+pub fn content_md5(body: &[u8]) -> String {
+    hex::encode(Md5::digest(body))
+}
+
+/// Why a request could not be signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignError {
+    /// The secret is empty.
+    EmptySecret,
+    /// The method is empty or not an HTTP token.
+    InvalidMethod,
+    /// The path is empty, does not start with `/` after stripping scheme and host,
+    /// or holds whitespace or control characters.
+    InvalidPath,
+    /// A header value (date or content type) holds CR, LF or another control character.
+    InvalidHeaderValue(&'static str),
+    /// The date text does not parse, or the unix time cannot be formatted.
+    InvalidDate(DateError),
+}
+
+impl SignError {
+    /// Stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SignError::EmptySecret => "empty_secret",
+            SignError::InvalidMethod => "invalid_method",
+            SignError::InvalidPath => "invalid_path",
+            SignError::InvalidHeaderValue(_) => "invalid_header_value",
+            SignError::InvalidDate(_) => "invalid_date",
+        }
+    }
+}
+
+impl fmt::Display for SignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignError::EmptySecret => f.write_str("the channel secret is empty"),
+            SignError::InvalidMethod => {
+                f.write_str("the method must be an HTTP method such as `POST`")
+            }
+            SignError::InvalidPath => f.write_str(
+                "the path must start with `/` (or be a full URL) and hold no spaces or control characters",
+            ),
+            SignError::InvalidHeaderValue(h) => {
+                write!(f, "the `{h}` value holds a control character")
+            }
+            SignError::InvalidDate(e) => write!(f, "the `Date` value is unusable: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SignError {}
+
+/// Upper-cases and checks an HTTP method (an RFC 9110 token).
+///
+/// # Errors
+///
+/// [`SignError::InvalidMethod`] when empty or holding non-token characters.
+pub fn normalize_method(method: &str) -> Result<String, SignError> {
+    let ok = !method.is_empty()
+        && method
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if ok {
+        Ok(method.to_ascii_uppercase())
+    } else {
+        Err(SignError::InvalidMethod)
+    }
+}
+
+/// The path as signed: a full URL loses scheme and host; the query and fragment go.
+/// The remaining bytes are kept as they are (no decoding, no normalisation).
+///
+/// # Errors
+///
+/// [`SignError::InvalidPath`] when the result is empty, does not start with `/`,
+/// or holds whitespace or control characters.
+pub fn signing_path(path_or_url: &str) -> Result<&str, SignError> {
+    let mut p = path_or_url;
+    if let Some(i) = p.find("://") {
+        let scheme = &p[..i];
+        if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) {
+            let rest = &p[i + 3..];
+            p = rest.find(['/', '?', '#']).map_or("", |j| &rest[j..]);
+        }
+    }
+    let end = p.find(['?', '#']).unwrap_or(p.len());
+    let p = &p[..end];
+    if !p.starts_with('/') || p.bytes().any(|b| b <= b' ' || b == 0x7f) {
+        return Err(SignError::InvalidPath);
+    }
+    Ok(p)
+}
+
+/// The query string of a path or URL (without `?`), if any.
+pub fn query_of(path_or_url: &str) -> Option<&str> {
+    let q = &path_or_url[path_or_url.find('?')? + 1..];
+    Some(q.find('#').map_or(q, |j| &q[..j]))
+}
+
+fn check_header_value(name: &'static str, v: &str) -> Result<(), SignError> {
+    if v.bytes().any(|b| (b < b' ' && b != b'\t') || b == 0x7f) {
+        Err(SignError::InvalidHeaderValue(name))
+    } else {
+        Ok(())
+    }
+}
+
+/// The string that is HMAC-signed: `METHOD\nContent-MD5\nContent-Type\nDate\nPATH`.
+/// Its `Display` is exactly the signed bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalString {
+    /// Upper-cased method.
+    pub method: String,
+    /// Content-MD5 header value.
+    pub content_md5: String,
+    /// Content-Type header value (empty when the header is absent).
+    pub content_type: String,
+    /// Date header value, as sent.
+    pub date: String,
+    /// Path without scheme, host and query.
+    pub path: String,
+}
+
+impl fmt::Display for CanonicalString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}\n{}\n{}\n{}\n{}",
+            self.method, self.content_md5, self.content_type, self.date, self.path
+        )
+    }
+}
+
+fn mac(secret: &[u8]) -> Result<HmacSha1, SignError> {
+    if secret.is_empty() {
+        return Err(SignError::EmptySecret);
+    }
+    // HMAC takes keys of any length; this cannot fail for a non-empty key.
+    HmacSha1::new_from_slice(secret).map_err(|_| SignError::EmptySecret)
+}
+
+/// Lowercase hex HMAC-SHA1 of `message` under `secret`.
+///
+/// # Errors
+///
+/// [`SignError::EmptySecret`].
+pub fn hmac_sha1_hex(secret: &[u8], message: &[u8]) -> Result<String, SignError> {
+    let mut m = mac(secret)?;
+    m.update(message);
+    Ok(hex::encode(m.finalize().into_bytes()))
+}
+
+/// X-Signature of a canonical string.
+///
+/// # Errors
+///
+/// [`SignError::EmptySecret`].
+pub fn signature(secret: &[u8], canonical: &CanonicalString) -> Result<String, SignError> {
+    hmac_sha1_hex(secret, canonical.to_string().as_bytes())
+}
+
+/// Constant-time check of a raw 20-byte tag against any of `secrets`.
+/// Every secret is tried, so the time does not tell which one matched.
+pub(crate) fn tag_matches_any(secrets: &[&[u8]], message: &[u8], tag: &[u8]) -> Option<usize> {
+    let mut found = None;
+    for (i, s) in secrets.iter().enumerate() {
+        if let Ok(mut m) = mac(s) {
+            m.update(message);
+            if m.verify_slice(tag).is_ok() && found.is_none() {
+                found = Some(i);
+            }
+        }
+    }
+    found
+}
+
+/// The date of a request to sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateInput<'a> {
+    /// Used as-is (it must parse, and the same string must be sent).
+    Text(&'a str),
+    /// Unix seconds, formatted as RFC 2822 `+0000`.
+    Unix(i64),
+}
+
+/// What to sign. `content_type: None` means `application/json`.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestToSign<'a> {
+    /// HTTP method; upper-cased for signing.
+    pub method: &'a str,
+    /// Path, or a full URL (scheme, host and query are stripped for signing).
+    pub path: &'a str,
+    /// Body bytes exactly as they will be sent (empty for a GET).
+    pub body: &'a [u8],
+    /// Content-Type to send and sign.
+    pub content_type: Option<&'a str>,
+    /// Date to send and sign.
+    pub date: DateInput<'a>,
+}
+
+/// The four header values to send, and the canonical string they sign.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    /// `Date` header value.
+    pub date: String,
+    /// `Content-Type` header value.
+    pub content_type: String,
+    /// `Content-MD5` header value.
+    pub content_md5: String,
+    /// `X-Signature` header value.
+    pub signature: String,
+    /// What was signed.
+    pub canonical: CanonicalString,
+}
+
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedRequest")
+            .field("date", &self.date)
+            .field("content_type", &self.content_type)
+            .field("content_md5", &self.content_md5)
+            .field("signature", &self.signature)
+            .field("canonical", &self.canonical.to_string())
+            .finish()
+    }
+}
+
+impl SignedRequest {
+    /// The headers in the order the docs print them.
+    pub fn headers(&self) -> [(&'static str, &str); 4] {
+        [
+            ("Date", &self.date),
+            ("Content-Type", &self.content_type),
+            ("Content-MD5", &self.content_md5),
+            ("X-Signature", &self.signature),
+        ]
+    }
+}
+
+/// Builds the canonical string of a request (no secret needed).
+///
+/// # Errors
+///
+/// See [`sign_request`].
+pub fn canonical_request(req: &RequestToSign<'_>) -> Result<CanonicalString, SignError> {
+    let method = normalize_method(req.method)?;
+    let path = signing_path(req.path)?;
+    let content_type = req.content_type.unwrap_or(DEFAULT_CONTENT_TYPE);
+    check_header_value("Content-Type", content_type)?;
+    let date = match req.date {
+        DateInput::Text(t) => {
+            check_header_value("Date", t)?;
+            date::parse_date(t).map_err(SignError::InvalidDate)?;
+            t.to_owned()
+        }
+        DateInput::Unix(u) => date::format_rfc2822(u).map_err(SignError::InvalidDate)?,
+    };
+    Ok(CanonicalString {
+        method,
+        content_md5: content_md5(req.body),
+        content_type: content_type.to_owned(),
+        date,
+        path: path.to_owned(),
+    })
+}
+
+/// Signs a request: Content-MD5 of the body, the canonical string, the X-Signature.
+///
+/// # Errors
+///
+/// [`SignError`] for an empty secret, a bad method or path, a date that does not parse
+/// (or a unix time out of range), or a header value with control characters.
+pub fn sign_request(req: &RequestToSign<'_>, secret: &[u8]) -> Result<SignedRequest, SignError> {
+    if secret.is_empty() {
+        return Err(SignError::EmptySecret);
+    }
+    let canonical = canonical_request(req)?;
+    let signature = signature(secret, &canonical)?;
+    Ok(SignedRequest {
+        date: canonical.date.clone(),
+        content_type: canonical.content_type.clone(),
+        content_md5: canonical.content_md5.clone(),
+        signature,
+        canonical,
+    })
+}
+
+/// Webhook X-Signature: lowercase hex HMAC-SHA1 of the raw body (SPEC §2).
+/// The legacy request scheme (before autumn 2019) is the same computation.
+///
+/// # Errors
+///
+/// [`SignError::EmptySecret`].
+pub fn webhook_signature(secret: &[u8], body: &[u8]) -> Result<String, SignError> {
+    hmac_sha1_hex(secret, body)
+}
+
+/// Legacy request signature: `hex(HMAC-SHA1(secret, body))`, no Date or MD5 signed.
+///
+/// # Errors
+///
+/// [`SignError::EmptySecret`].
+pub fn legacy_signature(secret: &[u8], body: &[u8]) -> Result<String, SignError> {
+    hmac_sha1_hex(secret, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_stripping() {
+        assert_eq!(
+            signing_path("https://amojo.amocrm.ru/v2/origin/custom/x/connect"),
+            Ok("/v2/origin/custom/x/connect")
+        );
+        assert_eq!(signing_path("/a/b?limit=5#f"), Ok("/a/b"));
+        assert_eq!(signing_path("HTTP://h:8080/p?q"), Ok("/p"));
+        assert_eq!(signing_path("/a%2Fb"), Ok("/a%2Fb"));
+        assert_eq!(signing_path("https://host"), Err(SignError::InvalidPath));
+        assert_eq!(signing_path("v2/x"), Err(SignError::InvalidPath));
+        assert_eq!(signing_path("/a b"), Err(SignError::InvalidPath));
+        assert_eq!(signing_path(""), Err(SignError::InvalidPath));
+        assert_eq!(query_of("/h?limit=5&offset=0#x"), Some("limit=5&offset=0"));
+        assert_eq!(query_of("/h"), None);
+    }
+
+    #[test]
+    fn methods() {
+        assert_eq!(normalize_method("post").as_deref(), Ok("POST"));
+        assert_eq!(normalize_method(""), Err(SignError::InvalidMethod));
+        assert_eq!(normalize_method("PO ST"), Err(SignError::InvalidMethod));
+    }
+
+    #[test]
+    fn rejects_header_injection() {
+        let req = RequestToSign {
+            method: "POST",
+            path: "/x",
+            body: b"",
+            content_type: Some("application/json\r\nX-Evil: 1"),
+            date: DateInput::Unix(0),
+        };
+        assert_eq!(
+            sign_request(&req, b"s").unwrap_err(),
+            SignError::InvalidHeaderValue("Content-Type")
+        );
+        let req = RequestToSign {
+            content_type: None,
+            date: DateInput::Text("Thu, 01 Jan 1970 00:00:00 +0000\n"),
+            ..req
+        };
+        assert!(sign_request(&req, b"s").is_err());
+        assert_eq!(sign_request(&req, b""), Err(SignError::EmptySecret));
+    }
+}
