@@ -245,7 +245,11 @@ pub fn parse_date(text: &str) -> Result<ParsedDate, DateError> {
         }
         (year, month, day, h, mi, s) = (y, m, d as u32, hh, mm, ss);
         c.skip_ws();
-        zone = if c.done() { Some(0) } else { parse_zone(&mut c)? };
+        zone = if c.done() {
+            Some(0)
+        } else {
+            parse_zone(&mut c)?
+        };
     } else {
         let (d, _) = c.number(2).ok_or(DateError::Invalid("expected a day"))?;
         let dashed = c.eat(b'-');
@@ -350,12 +354,16 @@ fn parse_zone(c: &mut Cursor<'_>) -> Result<Option<i64>, DateError> {
         };
         return Ok(Some(off * 3600));
     };
-    let (hh, n) = c.number(2).ok_or(DateError::Invalid("expected a zone offset"))?;
+    let (hh, n) = c
+        .number(2)
+        .ok_or(DateError::Invalid("expected a zone offset"))?;
     if n != 2 {
         return Err(DateError::Invalid("expected a four-digit zone offset"));
     }
     c.eat(b':');
-    let (mm, n) = c.number(2).ok_or(DateError::Invalid("expected a four-digit zone offset"))?;
+    let (mm, n) = c
+        .number(2)
+        .ok_or(DateError::Invalid("expected a four-digit zone offset"))?;
     if n != 2 || hh > 23 || mm > 59 {
         return Err(DateError::Invalid("zone offset out of range"));
     }
@@ -437,7 +445,16 @@ mod tests {
 
     #[test]
     fn format_parse_round_trip() {
-        for t in [0, 1, 59, 86_399, 86_400, 951_868_799, 1_639_609_975, MAX_UNIX] {
+        for t in [
+            0,
+            1,
+            59,
+            86_399,
+            86_400,
+            951_868_799,
+            1_639_609_975,
+            MAX_UNIX,
+        ] {
             let s = format_rfc2822(t).unwrap();
             assert_eq!(parse_date(&s).unwrap().unix, t, "{s}");
         }

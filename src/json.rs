@@ -145,7 +145,7 @@ pub fn php_float(f: f64) -> String {
     if f < 0.0 {
         s.push('-');
     }
-    if decpt < -3 || decpt > 17 {
+    if !(-3..=17).contains(&decpt) {
         let (first, rest) = digits.split_at(1);
         s.push_str(first);
         s.push('.');
@@ -355,7 +355,10 @@ mod tests {
     #[test]
     fn parse_keeps_order_and_reports_duplicates() {
         let p = parse_json(br#"{"b":1,"a":{"x":1,"x":2},"a/~":[{"k":0,"k":1}]}"#).unwrap();
-        assert_eq!(p.value.to_string(), r#"{"b":1,"a":{"x":2},"a/~":[{"k":1}]}"#);
+        assert_eq!(
+            p.value.to_string(),
+            r#"{"b":1,"a":{"x":2},"a/~":[{"k":1}]}"#
+        );
         assert_eq!(p.duplicate_keys, vec!["/a/x", "/a~1~0/0/k"]);
     }
 

@@ -15,6 +15,14 @@ pub use sign::{
     webhook_signature,
 };
 pub use verify::{
-    Component, DEFAULT_TOLERANCE_SECS, Diagnosis, Finding, Headers, ReceivedRequest, Reason,
+    Component, DEFAULT_TOLERANCE_SECS, Diagnosis, Finding, Headers, Reason, ReceivedRequest,
     Verified, VerifyOptions, diagnose_request, verify_legacy, verify_request, verify_webhook,
+};
+pub mod route;
+pub mod validate;
+
+pub use route::{RouteError, RouteMatch, match_route};
+pub use validate::{
+    Endpoint, Issue, IssueCode, JsonType, Lang, Report, Severity, ValidateOptions, validate,
+    validate_query, validate_request, validate_value,
 };

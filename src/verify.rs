@@ -193,9 +193,9 @@ impl fmt::Display for Reason {
             Reason::Md5Mismatch => {
                 f.write_str("the body's MD5 does not match the `Content-MD5` header")
             }
-            Reason::MalformedSignature => f.write_str(
-                "the `X-Signature` header is not 40 lowercase hexadecimal characters",
-            ),
+            Reason::MalformedSignature => {
+                f.write_str("the `X-Signature` header is not 40 lowercase hexadecimal characters")
+            }
             Reason::SignatureMismatch => f.write_str("the `X-Signature` does not match"),
         }
     }
@@ -421,11 +421,17 @@ pub fn diagnose_request(
         })
     };
     let canonical = received_canonical(req);
-    let expected_canonical = canonical.as_ref().map(|c| c.to_string()).unwrap_or_default();
+    let expected_canonical = canonical
+        .as_ref()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
     let usable: Vec<&[u8]> = secrets.iter().copied().filter(|s| !s.is_empty()).collect();
-    let expected_signature = usable
-        .first()
-        .and_then(|s| canonical.as_ref().ok().and_then(|c| hmac_hex(s, &c.to_string())));
+    let expected_signature = usable.first().and_then(|s| {
+        canonical
+            .as_ref()
+            .ok()
+            .and_then(|c| hmac_hex(s, &c.to_string()))
+    });
 
     let sig = match req.headers.get("X-Signature") {
         Header::One(s) => Some(s),
@@ -465,59 +471,158 @@ pub fn diagnose_request(
                 push(Component::Date, "wrong_weekday", "the weekday in `Date` does not match the date (accepted, but a sign of a hand-made date)".to_owned());
             }
             if opts.tolerance_secs > 0 && (opts.now - p.unix).unsigned_abs() > opts.tolerance_secs {
-                push(Component::Date, "outside_window", format!("`Date` is {} s away from now; the window is ±{} s: check the sender's clock, or that the date is produced per request", opts.now - p.unix, opts.tolerance_secs));
+                push(
+                    Component::Date,
+                    "outside_window",
+                    format!(
+                        "`Date` is {} s away from now; the window is ±{} s: check the sender's clock, or that the date is produced per request",
+                        opts.now - p.unix,
+                        opts.tolerance_secs
+                    ),
+                );
             }
         } else {
-            push(Component::Date, "unparsable_date", format!("`Date: {}` is not an RFC 2822 date such as `Wed, 15 Dec 2021 23:12:55 +0000`", c.date));
+            push(
+                Component::Date,
+                "unparsable_date",
+                format!(
+                    "`Date: {}` is not an RFC 2822 date such as `Wed, 15 Dec 2021 23:12:55 +0000`",
+                    c.date
+                ),
+            );
         }
         if sign::query_of(req.path).is_some() {
-            push(Component::Path, "query_not_signed", "the request target has a query string; it is not part of the signed path".to_owned());
+            push(
+                Component::Path,
+                "query_not_signed",
+                "the request target has a query string; it is not part of the signed path"
+                    .to_owned(),
+            );
         }
     }
     if let Some(sig) = sig {
-        if sig.len() == 40 && sig.bytes().all(|b| b.is_ascii_hexdigit()) && sig.bytes().any(|b| b.is_ascii_uppercase()) {
-            push(Component::Signature, "signature_uppercase", "`X-Signature` is upper-case hex; it must be lower-case (PHP `strtolower`)".to_owned());
+        if sig.len() == 40
+            && sig.bytes().all(|b| b.is_ascii_hexdigit())
+            && sig.bytes().any(|b| b.is_ascii_uppercase())
+        {
+            push(
+                Component::Signature,
+                "signature_uppercase",
+                "`X-Signature` is upper-case hex; it must be lower-case (PHP `strtolower`)"
+                    .to_owned(),
+            );
         }
         let sig_l = sig.to_ascii_lowercase();
-        let matches = |msg: &str| usable.iter().position(|s| hmac_hex(s, msg).as_deref() == Some(sig_l.as_str()));
+        let matches = |msg: &str| {
+            usable
+                .iter()
+                .position(|s| hmac_hex(s, msg).as_deref() == Some(sig_l.as_str()))
+        };
         if let Ok(c) = &canonical {
             if let Some(i) = matches(&c.to_string()) {
                 if i > 0 {
-                    push(Component::Secret, "older_secret", format!("the signature matches secret #{} of those given, not the first", i + 1));
+                    push(
+                        Component::Secret,
+                        "older_secret",
+                        format!(
+                            "the signature matches secret #{} of those given, not the first",
+                            i + 1
+                        ),
+                    );
                 }
             } else {
                 // Try the usual mistakes, one component at a time.
-                let mut variants: Vec<(Component, &'static str, String, CanonicalString)> = Vec::new();
+                let mut variants: Vec<(Component, &'static str, String, CanonicalString)> =
+                    Vec::new();
                 let base = c.clone();
                 for m in [req.method.to_owned(), req.method.to_ascii_lowercase()] {
                     if m != base.method {
-                        variants.push((Component::Method, "method_case", format!("the sender signed the method as `{m}`; it must be upper-case `{}`", base.method), CanonicalString { method: m, ..base.clone() }));
+                        variants.push((
+                            Component::Method,
+                            "method_case",
+                            format!(
+                                "the sender signed the method as `{m}`; it must be upper-case `{}`",
+                                base.method
+                            ),
+                            CanonicalString {
+                                method: m,
+                                ..base.clone()
+                            },
+                        ));
                     }
                 }
                 let raw_target = req.path.to_owned();
                 if let Some(q) = req.path.find('?') {
-                    let with_q = signing_path(&req.path[..q]).map(|p| format!("{p}{}", &req.path[q..])).unwrap_or_default();
+                    let with_q = signing_path(&req.path[..q])
+                        .map(|p| format!("{p}{}", &req.path[q..]))
+                        .unwrap_or_default();
                     variants.push((Component::Path, "signed_with_query", format!("the sender signed the path with its query string (`{with_q}`); only the path is signed"), CanonicalString { path: with_q, ..base.clone() }));
                 }
                 if raw_target.contains("://") {
-                    variants.push((Component::Path, "signed_full_url", "the sender signed the full URL; only the path is signed".to_owned(), CanonicalString { path: raw_target.clone(), ..base.clone() }));
+                    variants.push((
+                        Component::Path,
+                        "signed_full_url",
+                        "the sender signed the full URL; only the path is signed".to_owned(),
+                        CanonicalString {
+                            path: raw_target.clone(),
+                            ..base.clone()
+                        },
+                    ));
                 } else {
                     for host in ["https://amojo.amocrm.ru", "https://amojo.kommo.com"] {
                         variants.push((Component::Path, "signed_full_url", format!("the sender signed the full URL `{host}{}`; only the path is signed", base.path), CanonicalString { path: format!("{host}{}", base.path), ..base.clone() }));
                     }
                 }
                 if let Some(p) = base.path.strip_suffix('/') {
-                    variants.push((Component::Path, "trailing_slash", format!("the sender signed `{p}` without the trailing slash that was sent"), CanonicalString { path: p.to_owned(), ..base.clone() }));
+                    variants.push((
+                        Component::Path,
+                        "trailing_slash",
+                        format!("the sender signed `{p}` without the trailing slash that was sent"),
+                        CanonicalString {
+                            path: p.to_owned(),
+                            ..base.clone()
+                        },
+                    ));
                 } else {
-                    variants.push((Component::Path, "trailing_slash", format!("the sender signed `{}/` with a trailing slash", base.path), CanonicalString { path: format!("{}/", base.path), ..base.clone() }));
+                    variants.push((
+                        Component::Path,
+                        "trailing_slash",
+                        format!("the sender signed `{}/` with a trailing slash", base.path),
+                        CanonicalString {
+                            path: format!("{}/", base.path),
+                            ..base.clone()
+                        },
+                    ));
                 }
-                let bare_ct = base.content_type.split(';').next().unwrap_or("").trim().to_owned();
+                let bare_ct = base
+                    .content_type
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned();
                 if bare_ct != base.content_type {
                     variants.push((Component::ContentType, "content_type_rewritten", format!("the sender signed `Content-Type: {bare_ct}` but `{}` arrived: the HTTP client added parameters after signing; force the header to `{DEFAULT_CONTENT_TYPE}`", base.content_type), CanonicalString { content_type: bare_ct, ..base.clone() }));
                 }
-                for ct in [DEFAULT_CONTENT_TYPE, "application/json; charset=utf-8", "application/json;charset=UTF-8", ""] {
+                for ct in [
+                    DEFAULT_CONTENT_TYPE,
+                    "application/json; charset=utf-8",
+                    "application/json;charset=UTF-8",
+                    "",
+                ] {
                     if ct != base.content_type {
-                        variants.push((Component::ContentType, "content_type_differs", format!("the sender signed `Content-Type: {ct}` but sent `{}`", base.content_type), CanonicalString { content_type: ct.to_owned(), ..base.clone() }));
+                        variants.push((
+                            Component::ContentType,
+                            "content_type_differs",
+                            format!(
+                                "the sender signed `Content-Type: {ct}` but sent `{}`",
+                                base.content_type
+                            ),
+                            CanonicalString {
+                                content_type: ct.to_owned(),
+                                ..base.clone()
+                            },
+                        ));
                     }
                 }
                 if base.content_md5 != body_md5 {
@@ -525,7 +630,15 @@ pub fn diagnose_request(
                 }
                 let lower_md5 = base.content_md5.to_ascii_lowercase();
                 if lower_md5 != base.content_md5 {
-                    variants.push((Component::ContentMd5, "md5_case", "the sender signed the lower-case MD5 but sent it upper-case".to_owned(), CanonicalString { content_md5: lower_md5, ..base.clone() }));
+                    variants.push((
+                        Component::ContentMd5,
+                        "md5_case",
+                        "the sender signed the lower-case MD5 but sent it upper-case".to_owned(),
+                        CanonicalString {
+                            content_md5: lower_md5,
+                            ..base.clone()
+                        },
+                    ));
                 }
                 if let Ok(p) = date::parse_date(&base.date) {
                     for d in [-2i64, -1, 1, 2] {
@@ -533,10 +646,21 @@ pub fn diagnose_request(
                             variants.push((Component::Date, "date_differs", format!("the sender signed `Date: {t}` but sent `{}`: produce the date once and use the same string in the header and the signature", base.date), CanonicalString { date: t, ..base.clone() }));
                         }
                     }
-                    if let Ok(t) = date::format_rfc2822(p.unix) {
-                        if t != base.date {
-                            variants.push((Component::Date, "date_format", format!("the sender signed the date as `{t}` but sent `{}`", base.date), CanonicalString { date: t, ..base.clone() }));
-                        }
+                    if let Ok(t) = date::format_rfc2822(p.unix)
+                        && t != base.date
+                    {
+                        variants.push((
+                            Component::Date,
+                            "date_format",
+                            format!(
+                                "the sender signed the date as `{t}` but sent `{}`",
+                                base.date
+                            ),
+                            CanonicalString {
+                                date: t,
+                                ..base.clone()
+                            },
+                        ));
                     }
                 }
                 let mut found = false;
@@ -548,7 +672,9 @@ pub fn diagnose_request(
                     }
                 }
                 if !found {
-                    if usable.iter().any(|s| sign::hmac_sha1_hex(s, req.body).ok().as_deref() == Some(sig_l.as_str())) {
+                    if usable.iter().any(|s| {
+                        sign::hmac_sha1_hex(s, req.body).ok().as_deref() == Some(sig_l.as_str())
+                    }) {
                         push(Component::Signature, "legacy_scheme", "the signature is the legacy scheme (HMAC-SHA1 of the body only); sign `METHOD\\nContent-MD5\\nContent-Type\\nDate\\nPATH` instead".to_owned());
                     } else {
                         push(Component::Secret, "no_variant_matches", "no single-component variant matches: the secret differs, or several components changed; compare the sender's canonical string with `expected_canonical` byte for byte".to_owned());

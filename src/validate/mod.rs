@@ -1,0 +1,830 @@
+//! Validation of request and webhook bodies against the documented field rules (SPEC §2, §3).
+//!
+//! The rules live in one table per endpoint (`rules.rs`), read top to bottom like the
+//! docs' tables; this module is the engine that walks a JSON value through them.
+
+mod messages;
+mod request;
+pub(crate) mod rules;
+mod suggest;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde_json::{Map, Value};
+
+use crate::json::{self, escape_pointer};
+use rules::{Cond, Field, Kind, P, Rule, Shape};
+
+pub use request::{validate_query, validate_request};
+pub use suggest::suggest;
+
+/// Default cap on the number of issues reported (errors and warnings together).
+pub const DEFAULT_MAX_ISSUES: usize = 100;
+
+/// An API body the validator knows: the request endpoints and the three webhooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    /// `POST /v2/origin/custom/{channel_id}/connect`
+    Connect,
+    /// `DELETE /v2/origin/custom/{channel_id}/disconnect`
+    Disconnect,
+    /// `POST /v2/origin/custom/{scope_id}/chats`
+    CreateChat,
+    /// `POST /v2/origin/custom/{scope_id}` (new_message and edit_message)
+    SendMessage,
+    /// `POST /v2/origin/custom/{scope_id}/{msgid}/delivery_status`
+    DeliveryStatus,
+    /// `GET /v2/origin/custom/{scope_id}/chats/{conversation_id}/history` (its query)
+    History,
+    /// `POST /v2/origin/custom/{scope_id}/typing`
+    Typing,
+    /// `POST /v2/origin/custom/{scope_id}/react`
+    React,
+    /// Message hook v2 (amoCRM → integration).
+    WebhookMessage,
+    /// Typing hook.
+    WebhookTyping,
+    /// Reaction hook.
+    WebhookReaction,
+}
+
+impl Endpoint {
+    /// Every endpoint, requests first, in the docs' order.
+    pub const ALL: [Endpoint; 11] = [
+        Endpoint::Connect,
+        Endpoint::Disconnect,
+        Endpoint::CreateChat,
+        Endpoint::SendMessage,
+        Endpoint::DeliveryStatus,
+        Endpoint::History,
+        Endpoint::Typing,
+        Endpoint::React,
+        Endpoint::WebhookMessage,
+        Endpoint::WebhookTyping,
+        Endpoint::WebhookReaction,
+    ];
+
+    /// Stable name (`send_message`, `webhook_typing`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Endpoint::Connect => "connect",
+            Endpoint::Disconnect => "disconnect",
+            Endpoint::CreateChat => "create_chat",
+            Endpoint::SendMessage => "send_message",
+            Endpoint::DeliveryStatus => "delivery_status",
+            Endpoint::History => "history",
+            Endpoint::Typing => "typing",
+            Endpoint::React => "react",
+            Endpoint::WebhookMessage => "webhook_message",
+            Endpoint::WebhookTyping => "webhook_typing",
+            Endpoint::WebhookReaction => "webhook_reaction",
+        }
+    }
+
+    /// Whether this is a hook body sent by amoCRM (validated leniently: extra fields and
+    /// nulls are accepted).
+    pub fn is_webhook(self) -> bool {
+        matches!(
+            self,
+            Endpoint::WebhookMessage | Endpoint::WebhookTyping | Endpoint::WebhookReaction
+        )
+    }
+
+    /// HTTP method and path template of a request endpoint; `None` for hooks.
+    pub fn route(self) -> Option<(&'static str, &'static str)> {
+        Some(match self {
+            Endpoint::Connect => ("POST", "/v2/origin/custom/{channel_id}/connect"),
+            Endpoint::Disconnect => ("DELETE", "/v2/origin/custom/{channel_id}/disconnect"),
+            Endpoint::CreateChat => ("POST", "/v2/origin/custom/{scope_id}/chats"),
+            Endpoint::SendMessage => ("POST", "/v2/origin/custom/{scope_id}"),
+            Endpoint::DeliveryStatus => (
+                "POST",
+                "/v2/origin/custom/{scope_id}/{msgid}/delivery_status",
+            ),
+            Endpoint::History => (
+                "GET",
+                "/v2/origin/custom/{scope_id}/chats/{conversation_id}/history",
+            ),
+            Endpoint::Typing => ("POST", "/v2/origin/custom/{scope_id}/typing"),
+            Endpoint::React => ("POST", "/v2/origin/custom/{scope_id}/react"),
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn shape(self) -> &'static Shape {
+        match self {
+            Endpoint::Connect => &rules::CONNECT,
+            Endpoint::Disconnect => &rules::DISCONNECT,
+            Endpoint::CreateChat => &rules::CREATE_CHAT,
+            Endpoint::SendMessage => &rules::SEND_MESSAGE,
+            Endpoint::DeliveryStatus => &rules::DELIVERY_STATUS,
+            Endpoint::History => &rules::HISTORY_QUERY,
+            Endpoint::Typing => &rules::TYPING,
+            Endpoint::React => &rules::REACT,
+            Endpoint::WebhookMessage => &rules::WEBHOOK_MESSAGE,
+            Endpoint::WebhookTyping => &rules::WEBHOOK_TYPING,
+            Endpoint::WebhookReaction => &rules::WEBHOOK_REACTION,
+        }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Endpoint {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Endpoint::ALL
+            .into_iter()
+            .find(|e| e.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Endpoint::ALL.iter().map(|e| e.as_str()).collect();
+                format!(
+                    "unknown endpoint `{s}`; expected one of {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// Language of issue messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English (default).
+    #[default]
+    En,
+    /// Russian.
+    Ru,
+}
+
+impl FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "en" => Ok(Lang::En),
+            "ru" => Ok(Lang::Ru),
+            _ => Err(format!("unknown language `{s}`; expected `en` or `ru`")),
+        }
+    }
+}
+
+/// A JSON type, as named in messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    /// `null`
+    Null,
+    /// `true`/`false`
+    Boolean,
+    /// An integer number.
+    Integer,
+    /// Any number.
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl JsonType {
+    /// Lower-case name (`integer`, `string`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonType::Null => "null",
+            JsonType::Boolean => "boolean",
+            JsonType::Integer => "integer",
+            JsonType::Number => "number",
+            JsonType::String => "string",
+            JsonType::Array => "array",
+            JsonType::Object => "object",
+        }
+    }
+
+    /// The type of a value (an integer-valued number is `Integer` only when written
+    /// without a fraction or exponent).
+    pub fn of(v: &Value) -> JsonType {
+        match v {
+            Value::Null => JsonType::Null,
+            Value::Bool(_) => JsonType::Boolean,
+            Value::Number(n) if n.is_i64() || n.is_u64() => JsonType::Integer,
+            Value::Number(_) => JsonType::Number,
+            Value::String(_) => JsonType::String,
+            Value::Array(_) => JsonType::Array,
+            Value::Object(_) => JsonType::Object,
+        }
+    }
+}
+
+/// A stable machine code with the rule's parameters. Match on this, never on messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IssueCode {
+    /// The body is not JSON (syntax error at line/column).
+    InvalidJson {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// Wrong JSON type (strict typing: no coercion).
+    Type {
+        /// The type the docs require.
+        expected: JsonType,
+        /// The type found.
+        found: JsonType,
+    },
+    /// A required field is absent.
+    Required,
+    /// At least one of these fields is required.
+    RequiredOneOf {
+        /// The alternatives.
+        fields: &'static [&'static str],
+    },
+    /// The value is not one of the allowed values.
+    Enum {
+        /// The allowed values, as JSON text.
+        allowed: Vec<String>,
+    },
+    /// The string is empty but must not be.
+    Empty,
+    /// The string is longer than `limit` characters.
+    MaxLength {
+        /// Maximum number of characters.
+        limit: usize,
+    },
+    /// The string holds characters outside the allowed set (printable ASCII and space).
+    Charset,
+    /// A number outside `min..=max`.
+    Range {
+        /// Lower bound, if any.
+        min: Option<f64>,
+        /// Upper bound, if any.
+        max: Option<f64>,
+    },
+    /// An array with a wrong number of items.
+    Items {
+        /// Minimum count.
+        min: usize,
+        /// Maximum count.
+        max: usize,
+    },
+    /// The field is allowed only on `edit_message`.
+    NotAllowed,
+    /// `msgid` in the body differs from `{msgid}` in the path.
+    MsgidMismatch,
+    /// A key appears more than once in its object (the last one wins).
+    DuplicateKey,
+    /// A field the docs do not define (warning), with a suggestion when one is close.
+    UnknownField {
+        /// The known field it probably meant.
+        suggestion: Option<&'static str>,
+    },
+    /// A field the docs expect is absent (warning).
+    Recommended,
+    /// The field is ignored on `edit_message` (warning).
+    IgnoredOnEdit,
+    /// A timestamp that looks like it is in the wrong unit (warning).
+    Unit {
+        /// `seconds` or `milliseconds`: what the field takes.
+        expected: &'static str,
+    },
+    /// A string that should be an http(s) URL (warning).
+    Format {
+        /// What was expected (`url`).
+        expected: &'static str,
+    },
+    /// No endpoint has this path.
+    UnknownRoute,
+    /// The endpoint exists but takes another method.
+    MethodNotAllowed {
+        /// The method it takes.
+        allowed: &'static str,
+    },
+    /// A body was given where the request must have none (GET history).
+    BodyNotEmpty,
+}
+
+impl IssueCode {
+    /// Stable code string.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            IssueCode::InvalidJson { .. } => "invalid_json",
+            IssueCode::Type { .. } => "type",
+            IssueCode::Required => "required",
+            IssueCode::RequiredOneOf { .. } => "required_one_of",
+            IssueCode::Enum { .. } => "enum",
+            IssueCode::Empty => "empty",
+            IssueCode::MaxLength { .. } => "max_length",
+            IssueCode::Charset => "charset",
+            IssueCode::Range { .. } => "range",
+            IssueCode::Items { .. } => "items",
+            IssueCode::NotAllowed => "not_allowed",
+            IssueCode::MsgidMismatch => "msgid_mismatch",
+            IssueCode::DuplicateKey => "duplicate_key",
+            IssueCode::UnknownField { .. } => "unknown_field",
+            IssueCode::Recommended => "recommended",
+            IssueCode::IgnoredOnEdit => "ignored_on_edit",
+            IssueCode::Unit { .. } => "unit",
+            IssueCode::Format { .. } => "format",
+            IssueCode::UnknownRoute => "unknown_route",
+            IssueCode::MethodNotAllowed { .. } => "method_not_allowed",
+            IssueCode::BodyNotEmpty => "body_not_empty",
+        }
+    }
+}
+
+/// Error (the API would reject the body) or warning (accepted, but likely a mistake).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The body is invalid.
+    Error,
+    /// The body is valid but suspicious.
+    Warning,
+}
+
+/// One problem: where (a JSON Pointer into the body), what (a code), and a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    /// JSON Pointer (RFC 6901) of the offending value, or of the object missing a field
+    /// plus that field's name. `""` is the whole body.
+    pub path: String,
+    /// Machine code with parameters.
+    pub code: IssueCode,
+    /// Human message in the requested language.
+    pub message: String,
+    /// Error or warning.
+    pub severity: Severity,
+}
+
+impl Serialize for Issue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("path", &self.path)?;
+        m.serialize_entry("code", self.code.as_str())?;
+        m.serialize_entry("message", &self.message)?;
+        match &self.code {
+            IssueCode::InvalidJson { line, column } => {
+                m.serialize_entry("line", line)?;
+                m.serialize_entry("column", column)?;
+            }
+            IssueCode::Type { expected, found } => {
+                m.serialize_entry("expected", expected.as_str())?;
+                m.serialize_entry("found", found.as_str())?;
+            }
+            IssueCode::RequiredOneOf { fields } => m.serialize_entry("fields", fields)?,
+            IssueCode::Enum { allowed } => m.serialize_entry("allowed", allowed)?,
+            IssueCode::MaxLength { limit } => m.serialize_entry("limit", limit)?,
+            IssueCode::Range { min, max } => {
+                m.serialize_entry("min", min)?;
+                m.serialize_entry("max", max)?;
+            }
+            IssueCode::Items { min, max } => {
+                m.serialize_entry("min", min)?;
+                m.serialize_entry("max", max)?;
+            }
+            IssueCode::UnknownField {
+                suggestion: Some(s),
+            } => m.serialize_entry("suggestion", s)?,
+            IssueCode::Unit { expected } | IssueCode::Format { expected } => {
+                m.serialize_entry("expected", expected)?
+            }
+            IssueCode::MethodNotAllowed { allowed } => m.serialize_entry("allowed", allowed)?,
+            _ => {}
+        }
+        m.end()
+    }
+}
+
+/// Options of a validation call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidateOptions {
+    /// Message language.
+    pub lang: Lang,
+    /// Most issues reported (errors and warnings together); the verdict counts all.
+    pub max_issues: usize,
+}
+
+impl Default for ValidateOptions {
+    fn default() -> Self {
+        ValidateOptions {
+            lang: Lang::En,
+            max_issues: DEFAULT_MAX_ISSUES,
+        }
+    }
+}
+
+/// The verdict on a body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// `true` when there is no error (warnings allowed).
+    pub valid: bool,
+    /// The endpoint validated against (from the caller or the route).
+    #[serde(serialize_with = "ser_endpoint")]
+    pub endpoint: Option<Endpoint>,
+    /// Errors, in document order.
+    pub errors: Vec<Issue>,
+    /// Warnings, in document order.
+    pub warnings: Vec<Issue>,
+    /// `true` when issues were left out because of `max_issues`.
+    pub truncated: bool,
+}
+
+fn ser_endpoint<S: serde::Serializer>(e: &Option<Endpoint>, s: S) -> Result<S::Ok, S::Error> {
+    match e {
+        Some(e) => s.serialize_str(e.as_str()),
+        None => s.serialize_none(),
+    }
+}
+
+/// Whether the message being validated is new or an edit (send_message only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    New,
+    Edit,
+}
+
+pub(crate) struct Ctx {
+    mode: Mode,
+    lenient: bool,
+    opts: ValidateOptions,
+    errors: Vec<Issue>,
+    warnings: Vec<Issue>,
+    error_count: usize,
+    truncated: bool,
+}
+
+impl Ctx {
+    fn new(opts: ValidateOptions, lenient: bool) -> Self {
+        Ctx {
+            mode: Mode::New,
+            lenient,
+            opts,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            error_count: 0,
+            truncated: false,
+        }
+    }
+
+    fn push(&mut self, severity: Severity, path: &str, code: IssueCode) {
+        if severity == Severity::Error {
+            self.error_count += 1;
+        }
+        if self.errors.len() + self.warnings.len() >= self.opts.max_issues {
+            self.truncated = true;
+            return;
+        }
+        let message = messages::message(&code, path, self.opts.lang);
+        let issue = Issue {
+            path: path.to_owned(),
+            code,
+            message,
+            severity,
+        };
+        match severity {
+            Severity::Error => self.errors.push(issue),
+            Severity::Warning => self.warnings.push(issue),
+        }
+    }
+
+    fn error(&mut self, path: &str, code: IssueCode) {
+        self.push(Severity::Error, path, code);
+    }
+
+    fn warn(&mut self, path: &str, code: IssueCode) {
+        self.push(Severity::Warning, path, code);
+    }
+
+    fn finish(self, endpoint: Option<Endpoint>) -> Report {
+        Report {
+            valid: self.error_count == 0,
+            endpoint,
+            errors: self.errors,
+            warnings: self.warnings,
+            truncated: self.truncated,
+        }
+    }
+}
+
+/// Validates raw body bytes (or, for `history`, a JSON object `{"limit": 50, "offset": 0}`).
+pub fn validate(endpoint: Endpoint, body: &[u8], opts: &ValidateOptions) -> Report {
+    let mut cx = Ctx::new(*opts, endpoint.is_webhook());
+    validate_bytes_into(endpoint, body, &mut cx);
+    cx.finish(Some(endpoint))
+}
+
+/// Validates an already parsed JSON value.
+pub fn validate_value(endpoint: Endpoint, value: &Value, opts: &ValidateOptions) -> Report {
+    let mut cx = Ctx::new(*opts, endpoint.is_webhook());
+    check_root(endpoint, value, &mut cx);
+    cx.finish(Some(endpoint))
+}
+
+pub(crate) fn validate_bytes_into(endpoint: Endpoint, body: &[u8], cx: &mut Ctx) -> Option<Value> {
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        cx.error("", IssueCode::InvalidJson { line: 1, column: 1 });
+        return None;
+    }
+    match json::parse_json(body) {
+        Ok(parsed) => {
+            for p in &parsed.duplicate_keys {
+                cx.warn(p, IssueCode::DuplicateKey);
+            }
+            check_root(endpoint, &parsed.value, cx);
+            Some(parsed.value)
+        }
+        Err(e) => {
+            cx.push_json_error(&e);
+            None
+        }
+    }
+}
+
+impl Ctx {
+    fn push_json_error(&mut self, e: &json::JsonError) {
+        self.error_count += 1;
+        if self.errors.len() + self.warnings.len() >= self.opts.max_issues {
+            self.truncated = true;
+            return;
+        }
+        let code = IssueCode::InvalidJson {
+            line: e.line,
+            column: e.column,
+        };
+        let message = messages::json_error(e, self.opts.lang);
+        self.errors.push(Issue {
+            path: String::new(),
+            code,
+            message,
+            severity: Severity::Error,
+        });
+    }
+}
+
+fn check_root(endpoint: Endpoint, value: &Value, cx: &mut Ctx) {
+    if endpoint == Endpoint::SendMessage {
+        cx.mode = match value.get("event_type").and_then(Value::as_str) {
+            Some("edit_message") => Mode::Edit,
+            _ => Mode::New,
+        };
+    }
+    let mut ptr = String::new();
+    check_kind(&Kind::Obj(endpoint.shape()), value, &mut ptr, cx);
+}
+
+fn check_kind(kind: &Kind, v: &Value, ptr: &mut String, cx: &mut Ctx) {
+    let found = JsonType::of(v);
+    let type_err = |cx: &mut Ctx, ptr: &str, expected| {
+        cx.error(ptr, IssueCode::Type { expected, found });
+    };
+    match kind {
+        Kind::Any => {}
+        Kind::Str | Kind::Url | Kind::ExternalId | Kind::StrIn(_) => {
+            let Some(s) = v.as_str() else {
+                return type_err(cx, ptr, JsonType::String);
+            };
+            match kind {
+                Kind::Url if !s.is_empty() && !is_http_url(s) => {
+                    cx.warn(ptr, IssueCode::Format { expected: "url" })
+                }
+                Kind::ExternalId => {
+                    let n = s.chars().count();
+                    if n > 40 {
+                        cx.error(ptr, IssueCode::MaxLength { limit: 40 });
+                    } else if n > 36 {
+                        cx.warn(ptr, IssueCode::MaxLength { limit: 36 });
+                    }
+                    if !s.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+                        cx.error(ptr, IssueCode::Charset);
+                    }
+                }
+                Kind::StrIn(allowed) if !allowed.contains(&s) => cx.error(
+                    ptr,
+                    IssueCode::Enum {
+                        allowed: allowed.iter().map(|a| format!("\"{a}\"")).collect(),
+                    },
+                ),
+                _ => {}
+            }
+        }
+        Kind::Int { min, max, unit } => {
+            let Some(n) = as_int(v) else {
+                return type_err(cx, ptr, JsonType::Integer);
+            };
+            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                cx.error(
+                    ptr,
+                    IssueCode::Range {
+                        min: min.map(|m| m as f64),
+                        max: max.map(|m| m as f64),
+                    },
+                );
+            } else if let Some(u) = unit {
+                // Seconds now are ~1.7e9, milliseconds ~1.7e12; 1e11 s is year 5138.
+                let looks_ms = n > 100_000_000_000;
+                if (*u == "seconds" && looks_ms) || (*u == "milliseconds" && n > 0 && !looks_ms) {
+                    cx.warn(ptr, IssueCode::Unit { expected: u });
+                }
+            }
+        }
+        Kind::IntIn(allowed) => {
+            let Some(n) = as_int(v) else {
+                return type_err(cx, ptr, JsonType::Integer);
+            };
+            if !allowed.contains(&n) {
+                cx.error(
+                    ptr,
+                    IssueCode::Enum {
+                        allowed: allowed.iter().map(|a| a.to_string()).collect(),
+                    },
+                );
+            }
+        }
+        Kind::Num { min, max } => {
+            let Some(n) = v.as_f64().filter(|_| v.is_number()) else {
+                return type_err(cx, ptr, JsonType::Number);
+            };
+            if n < *min || n > *max {
+                cx.error(
+                    ptr,
+                    IssueCode::Range {
+                        min: Some(*min),
+                        max: Some(*max),
+                    },
+                );
+            }
+        }
+        Kind::Bool => {
+            if !v.is_boolean() {
+                type_err(cx, ptr, JsonType::Boolean);
+            }
+        }
+        Kind::Obj(shape) => {
+            let Some(map) = v.as_object() else {
+                return type_err(cx, ptr, JsonType::Object);
+            };
+            check_object(shape, map, ptr, cx);
+        }
+        Kind::Arr { item, min, max } => {
+            let Some(items) = v.as_array() else {
+                return type_err(cx, ptr, JsonType::Array);
+            };
+            if items.len() < *min || items.len() > *max {
+                cx.error(
+                    ptr,
+                    IssueCode::Items {
+                        min: *min,
+                        max: *max,
+                    },
+                );
+            }
+            for (i, x) in items.iter().enumerate() {
+                let len = ptr.len();
+                ptr.push('/');
+                ptr.push_str(&i.to_string());
+                check_kind(item, x, ptr, cx);
+                ptr.truncate(len);
+            }
+        }
+    }
+}
+
+/// An integer value: written without fraction or exponent and within i64.
+fn as_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        _ => None,
+    }
+}
+
+fn is_http_url(s: &str) -> bool {
+    let lower = s.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
+    (lower.starts_with("https://") && s.len() > 8) || (lower.starts_with("http://") && s.len() > 7)
+}
+
+/// A field's value, or `None` when absent (or null, for leniently parsed hooks).
+fn field_value<'v>(map: &'v Map<String, Value>, name: &str, cx: &Ctx) -> Option<&'v Value> {
+    map.get(name).filter(|v| !(cx.lenient && v.is_null()))
+}
+
+fn presence(f: &Field, mode: Mode) -> P {
+    match mode {
+        Mode::New => f.new,
+        Mode::Edit => f.edit,
+    }
+}
+
+fn check_object(shape: &Shape, map: &Map<String, Value>, ptr: &mut String, cx: &mut Ctx) {
+    let base = ptr.len();
+    // Fields in the table's order: presence first, then the value.
+    for f in shape.fields {
+        ptr.push('/');
+        ptr.push_str(f.name);
+        match (field_value(map, f.name, cx), presence(f, cx.mode)) {
+            (None, P::Req) => cx.error(ptr, IssueCode::Required),
+            (None, P::Rec) => cx.warn(ptr, IssueCode::Recommended),
+            (None, _) => {}
+            (Some(_), P::No) => cx.error(ptr, IssueCode::NotAllowed),
+            (Some(_), P::Ign) => cx.warn(ptr, IssueCode::IgnoredOnEdit),
+            (Some(v), _) => check_kind(&f.kind, v, ptr, cx),
+        }
+        ptr.truncate(base);
+    }
+    for rule in shape.rules {
+        check_rule(rule, map, ptr, cx);
+    }
+    if !cx.lenient {
+        let known: Vec<&'static str> = shape.fields.iter().map(|f| f.name).collect();
+        for k in map.keys() {
+            if !known.contains(&k.as_str()) {
+                ptr.push('/');
+                ptr.push_str(&escape_pointer(k));
+                cx.warn(
+                    ptr,
+                    IssueCode::UnknownField {
+                        suggestion: suggest(k, &known),
+                    },
+                );
+                ptr.truncate(base);
+            }
+        }
+    }
+}
+
+fn holds(cond: &Cond, map: &Map<String, Value>, cx: &Ctx) -> bool {
+    match cond {
+        Cond::New => cx.mode == Mode::New,
+        Cond::Edit => cx.mode == Mode::Edit,
+        Cond::Present(f) => field_value(map, f, cx).is_some(),
+        Cond::NoneOf(fs) => fs.iter().all(|f| field_value(map, f, cx).is_none()),
+        Cond::StrIs(f, vals) => field_value(map, f, cx)
+            .and_then(Value::as_str)
+            .is_some_and(|s| vals.contains(&s)),
+        Cond::IntIs(f, n) => field_value(map, f, cx).and_then(as_int) == Some(*n),
+    }
+}
+
+fn check_rule(rule: &Rule, map: &Map<String, Value>, ptr: &mut String, cx: &mut Ctx) {
+    let when = match rule {
+        Rule::Require { when, .. }
+        | Rule::NonEmpty { when, .. }
+        | Rule::OneOf { when, .. }
+        | Rule::Recommend { when, .. } => *when,
+    };
+    if !when.iter().all(|c| holds(c, map, cx)) {
+        return;
+    }
+    let base = ptr.len();
+    match rule {
+        Rule::Require { path, .. } => {
+            // Walk to the parent object; if an intermediate object is absent or not an
+            // object, its own rule reports that.
+            let Some((last, parents)) = path.split_last() else {
+                return;
+            };
+            let mut obj = map;
+            for p in parents {
+                match field_value(obj, p, cx).and_then(Value::as_object) {
+                    Some(o) => obj = o,
+                    None => {
+                        ptr.truncate(base);
+                        return;
+                    }
+                }
+                ptr.push('/');
+                ptr.push_str(p);
+            }
+            ptr.push('/');
+            ptr.push_str(last);
+            if field_value(obj, last, cx).is_none() {
+                cx.error(ptr, IssueCode::Required);
+            }
+        }
+        Rule::NonEmpty { field, .. } => {
+            if field_value(map, field, cx).and_then(Value::as_str) == Some("") {
+                ptr.push('/');
+                ptr.push_str(field);
+                cx.error(ptr, IssueCode::Empty);
+            }
+        }
+        Rule::OneOf { fields, .. } => {
+            if fields.iter().all(|f| field_value(map, f, cx).is_none()) {
+                cx.error(ptr, IssueCode::RequiredOneOf { fields });
+            }
+        }
+        Rule::Recommend { field, .. } => {
+            if field_value(map, field, cx).is_none() {
+                ptr.push('/');
+                ptr.push_str(field);
+                cx.warn(ptr, IssueCode::Recommended);
+            }
+        }
+    }
+    ptr.truncate(base);
+}

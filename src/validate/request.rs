@@ -1,0 +1,107 @@
+//! Request-level validation: route (method + path), query, body, and their consistency.
+
+use serde_json::{Map, Value};
+
+use super::{Ctx, Endpoint, IssueCode, Report, ValidateOptions, check_root, validate_bytes_into};
+use crate::json::escape_pointer;
+use crate::route::{RouteError, match_route};
+use crate::sign::query_of;
+
+/// Validates a whole request: finds the endpoint from method and path, validates the body
+/// (or, for `history`, the query string and an empty body), and checks that path and body
+/// agree (`delivery_status` msgid).
+pub fn validate_request(method: &str, path: &str, body: &[u8], opts: &ValidateOptions) -> Report {
+    let mut cx = Ctx::new(*opts, false);
+    let route = match match_route(method, path) {
+        Ok(r) => r,
+        Err(RouteError::UnknownRoute) => {
+            cx.error("", IssueCode::UnknownRoute);
+            return cx.finish(None);
+        }
+        Err(RouteError::MethodNotAllowed { route, allowed }) => {
+            cx.error("", IssueCode::MethodNotAllowed { allowed });
+            route
+        }
+    };
+    let endpoint = route.endpoint;
+    if endpoint == Endpoint::History {
+        if !body.is_empty() {
+            cx.error("", IssueCode::BodyNotEmpty);
+        }
+        check_query(query_of(path).unwrap_or(""), &mut cx);
+        return cx.finish(Some(endpoint));
+    }
+    let value = validate_bytes_into(endpoint, body, &mut cx);
+    if let (Some(v), Some(path_msgid)) = (&value, route.param("msgid"))
+        && let Some(body_msgid) = v.get("msgid").and_then(Value::as_str)
+        && body_msgid != path_msgid
+    {
+        cx.error("/msgid", IssueCode::MsgidMismatch);
+    }
+    cx.finish(Some(endpoint))
+}
+
+/// Validates a `history` query string (`limit=50&offset=0`, with or without `?`).
+pub fn validate_query(query: &str, opts: &ValidateOptions) -> Report {
+    let mut cx = Ctx::new(*opts, false);
+    check_query(query.strip_prefix('?').unwrap_or(query), &mut cx);
+    cx.finish(Some(Endpoint::History))
+}
+
+fn check_query(query: &str, cx: &mut Ctx) {
+    let mut obj = Map::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let k = percent_decode(k);
+        let v = percent_decode(v);
+        // Integers become JSON integers; anything else stays a string (a type error).
+        let value = match v.parse::<i64>() {
+            Ok(n) if !v.starts_with('+') => Value::from(n),
+            _ => Value::String(v),
+        };
+        if obj.insert(k.clone(), value).is_some() {
+            cx.warn(&format!("/{}", escape_pointer(&k)), IssueCode::DuplicateKey);
+        }
+    }
+    check_root(Endpoint::History, &Value::Object(obj), cx);
+}
+
+/// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; invalid
+/// escapes stay as written, invalid UTF-8 becomes U+FFFD.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                match std::str::from_utf8(&b[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                {
+                    Some(x) => {
+                        out.push(x);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes() {
+        assert_eq!(percent_decode("a+b%20c%2"), "a b c%2");
+        assert_eq!(percent_decode("%D0%B0%zz%"), "а%zz%");
+        assert_eq!(percent_decode("%41"), "A");
+    }
+}
