@@ -1,4 +1,4 @@
-#![doc = "amojo-kit: exact signing, verification and validation of amoCRM Chats API (amojo) requests."]
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
