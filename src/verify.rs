@@ -263,13 +263,15 @@ pub fn received_canonical(req: &ReceivedRequest<'_>) -> Result<CanonicalString, 
 fn check_clock(date_text: &str, opts: &VerifyOptions) -> Result<i64, Reason> {
     let parsed = date::parse_date(date_text).map_err(|_| Reason::BadDate)?;
     if opts.tolerance_secs > 0 {
-        let skew = opts.now.saturating_sub(parsed.unix);
-        let tol = i64::try_from(opts.tolerance_secs).unwrap_or(i64::MAX);
+        // i128: no overflow for any `now` and tolerance.
+        let skew = i128::from(opts.now) - i128::from(parsed.unix);
+        let tol = i128::from(opts.tolerance_secs);
+        let clamp = |v: i128| i64::try_from(v).unwrap_or(i64::MAX);
         if skew > tol {
-            return Err(Reason::StaleDate { skew });
+            return Err(Reason::StaleDate { skew: clamp(skew) });
         }
-        if -skew > tol {
-            return Err(Reason::FutureDate { skew: -skew });
+        if skew < -tol {
+            return Err(Reason::FutureDate { skew: clamp(-skew) });
         }
     }
     Ok(parsed.unix)
@@ -470,13 +472,13 @@ pub fn diagnose_request(
             if p.wrong_weekday {
                 push(Component::Date, "wrong_weekday", "the weekday in `Date` does not match the date (accepted, but a sign of a hand-made date)".to_owned());
             }
-            if opts.tolerance_secs > 0 && (opts.now - p.unix).unsigned_abs() > opts.tolerance_secs {
+            let away = opts.now.saturating_sub(p.unix);
+            if opts.tolerance_secs > 0 && away.unsigned_abs() > opts.tolerance_secs {
                 push(
                     Component::Date,
                     "outside_window",
                     format!(
-                        "`Date` is {} s away from now; the window is ±{} s: check the sender's clock, or that the date is produced per request",
-                        opts.now - p.unix,
+                        "`Date` is {away} s away from now; the window is ±{} s: check the sender's clock, or that the date is produced per request",
                         opts.tolerance_secs
                     ),
                 );
