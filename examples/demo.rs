@@ -9,8 +9,8 @@
 use std::process::ExitCode;
 
 use amojo_kit::{
-    BodyStyle, DateInput, Headers, ReceivedRequest, RequestToSign, ValidateOptions,
-    VerifyOptions, parse_date, reserialize, sign_request, validate_request, verify_request,
+    BodyStyle, DateInput, Headers, ReceivedRequest, RequestToSign, ValidateOptions, VerifyOptions,
+    parse_date, reserialize, sign_request, validate_request, verify_request,
 };
 use serde_json::Value;
 
@@ -21,7 +21,10 @@ fn shell_quote(s: &str) -> String {
 }
 
 fn main() -> ExitCode {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/docs_requests.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/docs_requests.json"
+    );
     let vectors: Vec<Value> = match std::fs::read_to_string(path)
         .map_err(|e| e.to_string())
         .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
@@ -36,7 +39,8 @@ fn main() -> ExitCode {
     let mut failures = 0;
     for v in vectors.iter().filter(|v| v["md5_reproducible"] == true) {
         let field = |k: &str| v[k].as_str().unwrap_or_default();
-        let (name, method, url, date) = (field("name"), field("method"), field("url"), field("date"));
+        let (name, method, url, date) =
+            (field("name"), field("method"), field("url"), field("date"));
         println!("── {name}  ({})", field("source"));
         let body = match v["body"].as_str().filter(|b| !b.is_empty()) {
             Some(b) => match reserialize(b.as_bytes(), BodyStyle::Php) {
@@ -111,10 +115,16 @@ fn main() -> ExitCode {
             println!("{n}: {val}");
         }
         println!();
-        let target = format!("{BASE}{}", amojo_kit::sign::signing_path(url).unwrap_or("/"));
+        let target = format!(
+            "{BASE}{}",
+            amojo_kit::sign::signing_path(url).unwrap_or("/")
+        );
         let mut curl = format!("curl -X {method} {}", shell_quote(&target));
         for (n, val) in signed.headers() {
-            curl.push_str(&format!(" \\\n  -H {}", shell_quote(&format!("{n}: {val}"))));
+            curl.push_str(&format!(
+                " \\\n  -H {}",
+                shell_quote(&format!("{n}: {val}"))
+            ));
         }
         if !body.is_empty() {
             curl.push_str(&format!(" \\\n  --data-binary {}", shell_quote(&body)));

@@ -94,6 +94,17 @@ pub fn normalize_method(method: &str) -> Result<String, SignError> {
 /// [`SignError::InvalidPath`] when the result is empty, does not start with `/`,
 /// or holds whitespace or control characters.
 pub fn signing_path(path_or_url: &str) -> Result<&str, SignError> {
+    let p = request_target(path_or_url);
+    let p = p.find('?').map_or(p, |j| &p[..j]);
+    if !p.starts_with('/') || p.bytes().any(|b| b <= b' ' || b == 0x7f) {
+        return Err(SignError::InvalidPath);
+    }
+    Ok(p)
+}
+
+/// The request target as sent on the request line: a full URL loses scheme and host, the
+/// query is kept as given, a fragment (never sent) goes. Not validated.
+pub fn request_target(path_or_url: &str) -> &str {
     let mut p = path_or_url;
     if let Some(i) = p.find("://") {
         let scheme = &p[..i];
@@ -102,12 +113,7 @@ pub fn signing_path(path_or_url: &str) -> Result<&str, SignError> {
             p = rest.find(['/', '?', '#']).map_or("", |j| &rest[j..]);
         }
     }
-    let end = p.find(['?', '#']).unwrap_or(p.len());
-    let p = &p[..end];
-    if !p.starts_with('/') || p.bytes().any(|b| b <= b' ' || b == 0x7f) {
-        return Err(SignError::InvalidPath);
-    }
-    Ok(p)
+    p.find('#').map_or(p, |j| &p[..j])
 }
 
 /// The query string of a path or URL (without `?`), if any.
@@ -341,6 +347,9 @@ mod tests {
         assert_eq!(signing_path("/a b"), Err(SignError::InvalidPath));
         assert_eq!(signing_path(""), Err(SignError::InvalidPath));
         assert_eq!(query_of("/h?limit=5&offset=0#x"), Some("limit=5&offset=0"));
+        assert_eq!(request_target("https://h.example/a/b?x=1#f"), "/a/b?x=1");
+        assert_eq!(request_target("https://h.example?x"), "?x");
+        assert_eq!(request_target("/a"), "/a");
         assert_eq!(query_of("/h"), None);
     }
 

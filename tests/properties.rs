@@ -224,7 +224,9 @@ fn same(a: &Value, b: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x.iter().zip(y).all(|((k1, v1), (k2, v2))| k1 == k2 && same(v1, v2))
+                && x.iter()
+                    .zip(y)
+                    .all(|((k1, v1), (k2, v2))| k1 == k2 && same(v1, v2))
         }
         _ => a == b,
     }
@@ -241,11 +243,43 @@ fn clone(s: &Signed) -> Signed {
 
 fn json_value() -> impl Strategy<Value = Value> {
     let known = prop::sample::select(vec![
-        "event_type", "payload", "message", "type", "text", "msgid", "id", "sender", "receiver",
-        "conversation_id", "user", "name", "ref_id", "location", "lon", "lat", "forwards",
-        "messages", "reply_to", "delivery_status", "error_code", "error", "account_id", "title",
-        "hook_api_version", "source", "external_id", "action", "typing", "reaction", "limit",
-        "offset", "timestamp", "msec_timestamp", "file_size", "new_message", "edit_message",
+        "event_type",
+        "payload",
+        "message",
+        "type",
+        "text",
+        "msgid",
+        "id",
+        "sender",
+        "receiver",
+        "conversation_id",
+        "user",
+        "name",
+        "ref_id",
+        "location",
+        "lon",
+        "lat",
+        "forwards",
+        "messages",
+        "reply_to",
+        "delivery_status",
+        "error_code",
+        "error",
+        "account_id",
+        "title",
+        "hook_api_version",
+        "source",
+        "external_id",
+        "action",
+        "typing",
+        "reaction",
+        "limit",
+        "offset",
+        "timestamp",
+        "msec_timestamp",
+        "file_size",
+        "new_message",
+        "edit_message",
     ])
     .prop_map(str::to_owned);
     let key = prop_oneof![3 => known.clone(), 1 => ".{0,6}"];
@@ -254,7 +288,9 @@ fn json_value() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
         (-1e6f64..1e6).prop_map(Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
         known.prop_map(Value::String),
         "\\PC{0,12}".prop_map(Value::String),
     ];

@@ -30,7 +30,11 @@ fn each(vectors: &[Value], check: impl Fn(&Value) -> Result<(), String>) {
         .iter()
         .filter_map(|v| check(v).err().map(|e| format!("{}: {e}", v["name"])))
         .collect();
-    assert!(failures.is_empty(), "failing vectors:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "failing vectors:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -56,10 +60,10 @@ fn rfc2202_hmac_sha1() {
         if got != s(v, "digest") {
             return Err(format!("hmac {got}"));
         }
-        if let Some(d96) = v["digest_96"].as_str() {
-            if !got.starts_with(d96) {
-                return Err("digest-96 prefix".into());
-            }
+        if let Some(d96) = v["digest_96"].as_str()
+            && !got.starts_with(d96)
+        {
+            return Err("digest-96 prefix".into());
         }
         Ok(())
     });
@@ -69,12 +73,13 @@ fn rfc2202_hmac_sha1() {
 #[test]
 fn docs_body_md5_reproduced() {
     let v = load("docs_requests.json");
-    let reproducible: Vec<&Value> = v
-        .iter()
-        .filter(|v| v["md5_reproducible"] == true)
-        .collect();
+    let reproducible: Vec<&Value> = v.iter().filter(|v| v["md5_reproducible"] == true).collect();
     // 7 requests in chat-step-by-step.md + the GET history of the import example.
-    assert_eq!(reproducible.len(), 8, "the list of reproducible vectors changed");
+    assert_eq!(
+        reproducible.len(),
+        8,
+        "the list of reproducible vectors changed"
+    );
     each(&v, |v| {
         let want = s(v, "content_md5");
         let body = match &v["body"] {
@@ -89,10 +94,12 @@ fn docs_body_md5_reproduced() {
         let got = content_md5(php.as_bytes());
         match (v["md5_reproducible"].as_bool(), v["body"].is_null()) {
             (Some(true), _) => {
-                if let Some(expected_php) = v["php_json"].as_str() {
-                    if php != expected_php {
-                        return Err(format!("php serialization differs:\n {php}\n {expected_php}"));
-                    }
+                if let Some(expected_php) = v["php_json"].as_str()
+                    && php != expected_php
+                {
+                    return Err(format!(
+                        "php serialization differs:\n {php}\n {expected_php}"
+                    ));
                 }
                 (got == want)
                     .then_some(())

@@ -213,7 +213,9 @@ impl JsonType {
         match v {
             Value::Null => JsonType::Null,
             Value::Bool(_) => JsonType::Boolean,
-            Value::Number(n) if n.is_i64() || n.is_u64() => JsonType::Integer,
+            Value::Number(n) if n.is_i64() || n.is_u64() || is_negative_zero(n) => {
+                JsonType::Integer
+            }
             Value::Number(_) => JsonType::Number,
             Value::String(_) => JsonType::String,
             Value::Array(_) => JsonType::Array,
@@ -527,7 +529,14 @@ pub fn validate_value(endpoint: Endpoint, value: &Value, opts: &ValidateOptions)
 }
 
 pub(crate) fn validate_bytes_into(endpoint: Endpoint, body: &[u8], cx: &mut Ctx) -> Option<Value> {
-    if body.iter().all(|b| b.is_ascii_whitespace()) {
+    let blank = body.iter().all(|b| b.is_ascii_whitespace());
+    if blank && endpoint == Endpoint::History {
+        // No query parameters at all: the server's defaults apply.
+        let empty = Value::Object(Map::new());
+        check_root(endpoint, &empty, cx);
+        return Some(empty);
+    }
+    if blank {
         cx.error("", IssueCode::InvalidJson { line: 1, column: 1 });
         return None;
     }
@@ -590,9 +599,7 @@ fn check_kind(kind: &Kind, v: &Value, ptr: &mut String, cx: &mut Ctx) {
                 return type_err(cx, ptr, JsonType::String);
             };
             match kind {
-                Kind::Url if !s.is_empty() && !is_http_url(s) => {
-                    cx.warn(ptr, IssueCode::Format { expected: "url" })
-                }
+                Kind::Url if !is_http_url(s) => cx.warn(ptr, IssueCode::Format { expected: "url" }),
                 Kind::ExternalId => {
                     let n = s.chars().count();
                     if n > 40 {
@@ -615,6 +622,15 @@ fn check_kind(kind: &Kind, v: &Value, ptr: &mut String, cx: &mut Ctx) {
         }
         Kind::Int { min, max, unit } => {
             let Some(n) = as_int(v) else {
+                if is_huge_int(v) {
+                    return cx.error(
+                        ptr,
+                        IssueCode::Range {
+                            min: min.map(|m| m as f64),
+                            max: Some(max.map_or(i64::MAX as f64, |m| m as f64)),
+                        },
+                    );
+                }
                 return type_err(cx, ptr, JsonType::Integer);
             };
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
@@ -634,10 +650,11 @@ fn check_kind(kind: &Kind, v: &Value, ptr: &mut String, cx: &mut Ctx) {
             }
         }
         Kind::IntIn(allowed) => {
-            let Some(n) = as_int(v) else {
+            let n = as_int(v);
+            if n.is_none() && !is_huge_int(v) {
                 return type_err(cx, ptr, JsonType::Integer);
-            };
-            if !allowed.contains(&n) {
+            }
+            if !n.is_some_and(|n| allowed.contains(&n)) {
                 cx.error(
                     ptr,
                     IssueCode::Enum {
@@ -698,14 +715,31 @@ fn check_kind(kind: &Kind, v: &Value, ptr: &mut String, cx: &mut Ctx) {
 /// An integer value: written without fraction or exponent and within i64.
 fn as_int(v: &Value) -> Option<i64> {
     match v {
+        Value::Number(n) if is_negative_zero(n) => Some(0),
         Value::Number(n) => n.as_i64(),
         _ => None,
     }
 }
 
+/// `-0` is an integer in JSON's grammar, but serde_json stores it as the float `-0.0`
+/// (and cannot tell it from a written `-0.0`, which is therefore accepted as 0 too).
+fn is_negative_zero(n: &serde_json::Number) -> bool {
+    n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative()) && !n.is_i64()
+}
+
+/// An integer too large for i64 (`9223372036854775808`): a range problem, not a type one.
+fn is_huge_int(v: &Value) -> bool {
+    matches!(v, Value::Number(n) if n.is_u64() && !n.is_i64())
+}
+
 fn is_http_url(s: &str) -> bool {
-    let lower = s.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
-    (lower.starts_with("https://") && s.len() > 8) || (lower.starts_with("http://") && s.len() > 7)
+    let b = s.as_bytes();
+    let has = |scheme: &[u8]| {
+        b.len() > scheme.len()
+            && b.get(..scheme.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(scheme))
+    };
+    has(b"https://") || has(b"http://")
 }
 
 /// A field's value, or `None` when absent (or null, for leniently parsed hooks).

@@ -34,7 +34,8 @@ pub fn validate_request(method: &str, path: &str, body: &[u8], opts: &ValidateOp
     let value = validate_bytes_into(endpoint, body, &mut cx);
     if let (Some(v), Some(path_msgid)) = (&value, route.param("msgid"))
         && let Some(body_msgid) = v.get("msgid").and_then(Value::as_str)
-        && body_msgid != path_msgid
+        // The server sees the path parameter percent-decoded.
+        && body_msgid != percent_decode_path(path_msgid)
     {
         cx.error("/msgid", IssueCode::MsgidMismatch);
     }
@@ -64,6 +65,11 @@ fn check_query(query: &str, cx: &mut Ctx) {
         }
     }
     check_root(Endpoint::History, &Value::Object(obj), cx);
+}
+
+/// Path-segment decoding: `%XX` only (`+` stays a plus).
+fn percent_decode_path(s: &str) -> String {
+    percent_decode(&s.replace('+', "%2B"))
 }
 
 /// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; invalid

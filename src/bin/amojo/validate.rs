@@ -1,0 +1,256 @@
+//! `amojo validate` and `amojo endpoints`.
+
+use std::io::Write;
+
+use amojo_kit::{
+    Endpoint, Issue, Lang, Report, Severity, ValidateOptions, validate, validate_query,
+    validate_request,
+};
+use serde_json::{Value, json};
+
+use crate::args::{self, CliError, Flag};
+use crate::util::{self, Source};
+
+pub const VALIDATE_USAGE: &str = "\
+amojo validate: check a request body against the documented field rules (SPEC §3)
+
+usage:
+  amojo validate --endpoint E [FILE | - | --data TEXT] [--json] [--lang en|ru]
+  amojo validate --method M --path P [FILE | - | --data TEXT] [--json] [--lang en|ru]
+
+With --endpoint the body is checked against that endpoint's rules (`amojo endpoints`
+lists them; the webhook_* names check hook bodies). For `--endpoint history` the input
+is the query as a JSON object, e.g. {\"limit\": 50, \"offset\": 0}, or give --query.
+With --method and --path the endpoint is found from the route (unknown routes and wrong
+methods are errors), path and body are checked together (delivery_status msgid), and a
+GET history checks the query string of --path. With no FILE, `-` or --data the body is
+empty.
+
+options:
+  --endpoint E        endpoint name: connect, send_message, history, webhook_message, ...
+  --method M          with --path: the request's method
+  --path P            with --method: the request path or full URL (query included)
+  --query Q           with `--endpoint history`: a query string such as `limit=5&offset=0`
+  --data TEXT         the body, inline
+  --lang L            message language: `en` (default) or `ru`
+  --max-issues N      report at most N issues (default: 100; the verdict counts all)
+  --json              print the report: {valid, endpoint, errors, warnings, truncated}
+  -h, --help          this help
+
+output: one line per issue (severity, JSON Pointer, code, message), then a summary.
+exit: 0 valid (warnings allowed), 1 invalid, 2 usage error.
+";
+
+pub const ENDPOINTS_USAGE: &str = "\
+amojo endpoints: list the endpoints and hooks the validator knows
+
+usage:
+  amojo endpoints [--json]
+
+options:
+  --json              print [{name, method, path, webhook}]
+  -h, --help          this help
+";
+
+const SPECS: &[Flag] = &[
+    args::value("endpoint"),
+    args::value("method"),
+    args::value("path"),
+    args::value("query"),
+    args::value("data"),
+    args::value("lang"),
+    args::value("max-issues"),
+    args::switch("json"),
+];
+
+pub fn run_validate(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
+    let a = args::parse("validate", SPECS, argv)?;
+    if a.help {
+        out.write_all(VALIDATE_USAGE.as_bytes())?;
+        return Ok(0);
+    }
+    let lang: Lang = match a.get("lang") {
+        None => Lang::En,
+        Some(l) => l
+            .parse()
+            .map_err(|e: String| CliError::usage("validate", e))?,
+    };
+    let mut opts = ValidateOptions {
+        lang,
+        ..ValidateOptions::default()
+    };
+    if let Some(n) = a.parsed::<usize>("max-issues", "a number")? {
+        opts.max_issues = n;
+    }
+    let endpoint: Option<Endpoint> = match a.get("endpoint") {
+        None => None,
+        Some(e) => Some(
+            e.parse()
+                .map_err(|e: String| CliError::usage("validate", e))?,
+        ),
+    };
+    let report = match (endpoint, a.get("method"), a.get("path")) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            return Err(CliError::usage(
+                "validate",
+                "give either `--endpoint` or `--method` with `--path`, not both",
+            ));
+        }
+        (Some(ep), None, None) => {
+            if let Some(q) = a.get("query") {
+                if ep != Endpoint::History {
+                    return Err(CliError::usage(
+                        "validate",
+                        "`--query` goes with `--endpoint history`",
+                    ));
+                }
+                if !a.positionals.is_empty() || a.has("data") {
+                    return Err(CliError::usage(
+                        "validate",
+                        "give the history query either as `--query` or as a JSON object, not both",
+                    ));
+                }
+                validate_query(q, &opts)
+            } else {
+                let (body, source) = util::read_body(&a)?;
+                if ep == Endpoint::History && source == Source::None {
+                    // No query at all: both parameters are optional.
+                    validate(ep, b"{}", &opts)
+                } else {
+                    validate(ep, &body, &opts)
+                }
+            }
+        }
+        (None, Some(m), Some(p)) => {
+            if a.has("query") {
+                return Err(CliError::usage(
+                    "validate",
+                    "with `--path`, put the query in the path (`...history?limit=5`)",
+                ));
+            }
+            let (body, _) = util::read_body(&a)?;
+            validate_request(m, p, &body, &opts)
+        }
+        (None, Some(_), None) => {
+            return Err(CliError::usage("validate", "`--method` needs `--path`"));
+        }
+        (None, None, Some(_)) => {
+            return Err(CliError::usage("validate", "`--path` needs `--method`"));
+        }
+        (None, None, None) => {
+            return Err(CliError::usage(
+                "validate",
+                "missing `--endpoint` (or `--method` and `--path`)",
+            ));
+        }
+    };
+    let code = if report.valid { 0 } else { 1 };
+    if a.has("json") {
+        let v = serde_json::to_value(&report)
+            .map_err(|e| CliError::Data(format!("cannot serialize the report: {e}")))?;
+        writeln!(out, "{v}")?;
+    } else {
+        print_human(out, &report, lang)?;
+    }
+    Ok(code)
+}
+
+fn shown_path(i: &Issue) -> &str {
+    if i.path.is_empty() { "(body)" } else { &i.path }
+}
+
+fn print_human(out: &mut Vec<u8>, r: &Report, lang: Lang) -> Result<(), CliError> {
+    let all: Vec<&Issue> = r.errors.iter().chain(r.warnings.iter()).collect();
+    let pw = all
+        .iter()
+        .map(|i| shown_path(i).chars().count())
+        .max()
+        .unwrap_or(0);
+    let cw = all.iter().map(|i| i.code.as_str().len()).max().unwrap_or(0);
+    for i in &all {
+        let sev = match i.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let p = shown_path(i);
+        let pad = pw.saturating_sub(p.chars().count());
+        writeln!(
+            out,
+            "{sev:<7} {p}{:pad$}  {:<cw$}  {}",
+            "",
+            i.code.as_str(),
+            i.message
+        )?;
+    }
+    let (ne, nw) = (r.errors.len(), r.warnings.len());
+    let ep = r.endpoint.map_or("request", |e| e.as_str());
+    let summary = match lang {
+        Lang::En => format!(
+            "{} {ep}: {ne} error{}, {nw} warning{}",
+            if r.valid { "valid" } else { "invalid" },
+            if ne == 1 { "" } else { "s" },
+            if nw == 1 { "" } else { "s" },
+        ),
+        Lang::Ru => format!(
+            "{} {ep}: ошибок: {ne}, предупреждений: {nw}",
+            if r.valid {
+                "корректно"
+            } else {
+                "некорректно"
+            },
+        ),
+    };
+    let more = match (r.truncated, lang) {
+        (false, _) => "",
+        (true, Lang::En) => " (more issues left out: raise --max-issues)",
+        (true, Lang::Ru) => " (остальные замечания не показаны: увеличьте --max-issues)",
+    };
+    writeln!(out, "{summary}{more}")?;
+    Ok(())
+}
+
+pub fn run_endpoints(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
+    let a = args::parse("endpoints", &[args::switch("json")], argv)?;
+    if a.help {
+        out.write_all(ENDPOINTS_USAGE.as_bytes())?;
+        return Ok(0);
+    }
+    if let Some(p) = a.positionals.first() {
+        return Err(CliError::usage(
+            "endpoints",
+            format!("unexpected argument `{p}`"),
+        ));
+    }
+    if a.has("json") {
+        let list: Vec<Value> = Endpoint::ALL
+            .iter()
+            .map(|e| match e.route() {
+                Some((m, p)) => {
+                    json!({"name": e.as_str(), "method": m, "path": p, "webhook": false})
+                }
+                None => {
+                    json!({"name": e.as_str(), "method": "POST", "path": null, "webhook": true})
+                }
+            })
+            .collect();
+        writeln!(out, "{}", Value::Array(list))?;
+        return Ok(0);
+    }
+    let w = Endpoint::ALL
+        .iter()
+        .map(|e| e.as_str().len())
+        .max()
+        .unwrap_or(0);
+    for e in Endpoint::ALL {
+        match e.route() {
+            Some((m, p)) => writeln!(out, "{:<w$}  {m:<6}  {p}", e.as_str())?,
+            None => writeln!(
+                out,
+                "{:<w$}  {:<6}  (amoCRM → your hook URL)",
+                e.as_str(),
+                "POST"
+            )?,
+        }
+    }
+    Ok(0)
+}
