@@ -99,6 +99,20 @@ struct Request {
     opts: VerifyOptions,
 }
 
+impl Request {
+    /// Runs a library check (verify or diagnose) on this request.
+    fn check<R>(&self, f: impl FnOnce(&ReceivedRequest<'_>, &[&[u8]], &VerifyOptions) -> R) -> R {
+        let secrets: Vec<&[u8]> = self.secrets.iter().map(Vec::as_slice).collect();
+        let req = ReceivedRequest {
+            method: &self.method,
+            path: &self.path,
+            headers: &self.headers,
+            body: &self.body,
+        };
+        f(&req, &secrets, &self.opts)
+    }
+}
+
 fn request(a: &Args) -> Result<Request, CliError> {
     let method = a.required("method")?.to_owned();
     let path = a.required("path")?.to_owned();
@@ -171,15 +185,7 @@ pub fn run_verify(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
         out.write_all(VERIFY_USAGE.as_bytes())?;
         return Ok(0);
     }
-    let r = request(&a)?;
-    let secrets: Vec<&[u8]> = r.secrets.iter().map(Vec::as_slice).collect();
-    let req = ReceivedRequest {
-        method: &r.method,
-        path: &r.path,
-        headers: &r.headers,
-        body: &r.body,
-    };
-    let outcome = verify_request(&req, &secrets, &r.opts);
+    let outcome = request(&a)?.check(verify_request);
     print_outcome(out, &outcome, a.has("json"))
 }
 
@@ -189,15 +195,7 @@ pub fn run_diagnose(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> 
         out.write_all(DIAGNOSE_USAGE.as_bytes())?;
         return Ok(0);
     }
-    let r = request(&a)?;
-    let secrets: Vec<&[u8]> = r.secrets.iter().map(Vec::as_slice).collect();
-    let req = ReceivedRequest {
-        method: &r.method,
-        path: &r.path,
-        headers: &r.headers,
-        body: &r.body,
-    };
-    let d = diagnose_request(&req, &secrets, &r.opts);
+    let d = request(&a)?.check(diagnose_request);
     let code = if d.outcome.is_ok() { 0 } else { 1 };
     if a.has("json") {
         let mut m = match &d.outcome {
