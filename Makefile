@@ -1,7 +1,7 @@
 # The commands people run. Each installs what it needs (beyond Rust itself) first.
 CARGO ?= cargo
 
-.PHONY: demo test lint setup-rust
+.PHONY: demo test lint setup-rust setup-wasm pkg
 
 ## demo: validate, sign and verify the docs' sample requests; print headers and curl lines
 demo: setup-rust
@@ -21,3 +21,30 @@ setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "Rust is required: https://rustup.rs" >&2; exit 1; }
 	@$(CARGO) fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy
+
+# ---- WebAssembly package ------------------------------------------------------------------
+WASM_TARGET := wasm32-unknown-unknown
+WASM := target/$(WASM_TARGET)/release/amojo_kit.wasm
+# The bindgen CLI must equal the wasm-bindgen crate pinned in Cargo.lock.
+BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
+TOOLS := $(CURDIR)/target/tools
+WASM_OPT := $(TOOLS)/node_modules/.bin/wasm-opt
+
+setup-wasm: setup-rust
+	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(BINDGEN_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(BINDGEN_VERSION)"; \
+	  $(CARGO) install wasm-bindgen-cli --version $(BINDGEN_VERSION); fi
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Node.js 18+ and npm are required" >&2; exit 1; }
+	@[ -x $(WASM_OPT) ] || npm install --prefix $(TOOLS) --no-save --no-audit --no-fund binaryen@132 >/dev/null
+
+## pkg: build the npm package into pkg/ (Node CJS + ESM, browsers)
+pkg: setup-wasm
+	$(CARGO) build --lib --release --target $(WASM_TARGET)
+	rm -rf target/bindgen
+	wasm-bindgen --target web --out-dir target/bindgen/web --out-name amojo_kit $(WASM)
+	wasm-bindgen --target nodejs --out-dir target/bindgen/node --out-name amojo_kit $(WASM)
+	for d in web node; do $(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+	  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+	  target/bindgen/$$d/amojo_kit_bg.wasm -o target/bindgen/$$d/amojo_kit_bg.wasm; done
+	node scripts/assemble-pkg.mjs

@@ -1,0 +1,388 @@
+//! The WebAssembly binding: thin conversions around the core. The only module that knows
+//! about JS. The npm package's JS layer (pkg-template/src/api.mjs) checks and normalises
+//! arguments (strings → bytes, Headers → pairs, Date → seconds) and calls these raw exports;
+//! they still check what they receive and throw a `TypeError` with a `code` property rather
+//! than trap.
+
+use js_sys::{Array, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::validate::{Endpoint, Lang, ValidateOptions};
+use crate::verify::{Diagnosis, Headers, Reason, ReceivedRequest, Verified, VerifyOptions};
+use crate::{BodyStyle, DateInput, RequestToSign};
+
+fn type_error(code: &str, message: &str) -> JsValue {
+    let e = js_sys::TypeError::new(message);
+    let _ = Reflect::set(&e, &"code".into(), &code.into());
+    e.into()
+}
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| type_error("internal", &e.to_string()))
+}
+
+fn lang(s: &str) -> Result<Lang, JsValue> {
+    s.parse()
+        .map_err(|e: String| type_error("invalid_lang", &e))
+}
+
+fn endpoint(s: &str) -> Result<Endpoint, JsValue> {
+    s.parse()
+        .map_err(|e: String| type_error("unknown_endpoint", &e))
+}
+
+/// Seconds from a JS number: finite and within i64.
+fn secs(n: f64, what: &str) -> Result<i64, JsValue> {
+    if n.is_finite() && n.abs() < 9.0e15 {
+        Ok(n.floor() as i64)
+    } else {
+        Err(type_error(
+            "invalid_time",
+            &format!("`{what}` must be a finite number of seconds"),
+        ))
+    }
+}
+
+/// Secrets: an array of strings or Uint8Arrays.
+fn secrets(arr: &Array) -> Result<Vec<Vec<u8>>, JsValue> {
+    let mut out = Vec::with_capacity(arr.length() as usize);
+    for v in arr.iter() {
+        if let Some(s) = v.as_string() {
+            out.push(s.into_bytes());
+        } else if let Some(b) = v.dyn_ref::<Uint8Array>() {
+            out.push(b.to_vec());
+        } else {
+            return Err(type_error(
+                "invalid_secret",
+                "each secret must be a string or a Uint8Array",
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Headers as a flat array `[name, value, name, value, …]` of strings.
+fn headers(flat: &Array) -> Result<Headers, JsValue> {
+    let bad = || type_error("invalid_headers", "headers must be name/value string pairs");
+    if flat.length() % 2 != 0 {
+        return Err(bad());
+    }
+    let mut h = Headers::new();
+    let mut it = flat.iter();
+    while let (Some(n), Some(v)) = (it.next(), it.next()) {
+        h.append(
+            n.as_string().ok_or_else(bad)?,
+            v.as_string().ok_or_else(bad)?,
+        );
+    }
+    Ok(h)
+}
+
+/// Lowercase hex MD5 of bytes.
+#[wasm_bindgen(js_name = rawMd5)]
+pub fn raw_md5(body: &[u8]) -> String {
+    crate::content_md5(body)
+}
+
+/// Lowercase hex MD5 of a string's UTF-8 bytes.
+#[wasm_bindgen(js_name = rawMd5Str)]
+pub fn raw_md5_str(body: &str) -> String {
+    crate::content_md5(body.as_bytes())
+}
+
+/// RFC 2822 date of unix seconds.
+#[wasm_bindgen(js_name = rawFormatDate)]
+pub fn raw_format_date(seconds: f64) -> Result<String, JsValue> {
+    crate::format_rfc2822(secs(seconds, "date")?)
+        .map_err(|e| type_error("invalid_date", &e.to_string()))
+}
+
+/// Re-serializes JSON text in a style (`compact` | `php`), keeping key order.
+#[wasm_bindgen(js_name = rawReserialize)]
+pub fn raw_reserialize(json: &str, style: &str) -> Result<String, JsValue> {
+    let style: BodyStyle = style
+        .parse()
+        .map_err(|e: String| type_error("invalid_style", &e))?;
+    crate::reserialize(json.as_bytes(), style).map_err(|e| {
+        let err = type_error("invalid_json", &format!("the payload is not JSON: {e}"));
+        let _ = Reflect::set(&err, &"line".into(), &(e.line as u32).into());
+        let _ = Reflect::set(&err, &"column".into(), &(e.column as u32).into());
+        err
+    })
+}
+
+#[derive(Serialize)]
+struct SignedHeaders<'a> {
+    #[serde(rename = "Date")]
+    date: &'a str,
+    #[serde(rename = "Content-Type")]
+    content_type: &'a str,
+    #[serde(rename = "Content-MD5")]
+    content_md5: &'a str,
+    #[serde(rename = "X-Signature")]
+    signature: &'a str,
+}
+
+#[derive(Serialize)]
+struct SignOut<'a> {
+    headers: SignedHeaders<'a>,
+    canonical: String,
+}
+
+/// Signs a request. `date_text` wins over `date_seconds` when given.
+#[wasm_bindgen(js_name = rawSign)]
+pub fn raw_sign(
+    secret: &[u8],
+    method: &str,
+    path: &str,
+    body: &[u8],
+    content_type: Option<String>,
+    date_text: Option<String>,
+    date_seconds: f64,
+) -> Result<JsValue, JsValue> {
+    let date = match &date_text {
+        Some(t) => DateInput::Text(t),
+        None => DateInput::Unix(secs(date_seconds, "date")?),
+    };
+    let s = crate::sign_request(
+        &RequestToSign {
+            method,
+            path,
+            body,
+            content_type: content_type.as_deref(),
+            date,
+        },
+        secret,
+    )
+    .map_err(|e| type_error(e.code(), &e.to_string()))?;
+    to_js(&SignOut {
+        headers: SignedHeaders {
+            date: &s.date,
+            content_type: &s.content_type,
+            content_md5: &s.content_md5,
+            signature: &s.signature,
+        },
+        canonical: s.canonical.to_string(),
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Outcome {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+}
+
+impl From<&Result<Verified, Reason>> for Outcome {
+    fn from(r: &Result<Verified, Reason>) -> Self {
+        match r {
+            Ok(v) => Outcome {
+                ok: true,
+                secret_index: Some(v.secret_index),
+                reason: None,
+                message: None,
+            },
+            Err(e) => Outcome {
+                ok: false,
+                secret_index: None,
+                reason: Some(e.code()),
+                message: Some(e.to_string()),
+            },
+        }
+    }
+}
+
+struct Received {
+    secrets: Vec<Vec<u8>>,
+    headers: Headers,
+    opts: VerifyOptions,
+}
+
+impl Received {
+    fn new(
+        secret_list: &Array,
+        flat_headers: &Array,
+        now_seconds: f64,
+        tolerance_seconds: f64,
+    ) -> Result<Self, JsValue> {
+        let tol = secs(tolerance_seconds, "toleranceSeconds")?;
+        if tol < 0 {
+            return Err(type_error(
+                "invalid_time",
+                "`toleranceSeconds` must not be negative",
+            ));
+        }
+        Ok(Received {
+            secrets: secrets(secret_list)?,
+            headers: headers(flat_headers)?,
+            opts: VerifyOptions {
+                now: secs(now_seconds, "now")?,
+                tolerance_secs: tol as u64,
+            },
+        })
+    }
+    fn keys(&self) -> Vec<&[u8]> {
+        self.secrets.iter().map(Vec::as_slice).collect()
+    }
+}
+
+/// Verifies a received request. Never returns the expected signature.
+#[wasm_bindgen(js_name = rawVerify)]
+pub fn raw_verify(
+    secret_list: &Array,
+    method: &str,
+    path: &str,
+    flat_headers: &Array,
+    body: &[u8],
+    now_seconds: f64,
+    tolerance_seconds: f64,
+) -> Result<JsValue, JsValue> {
+    let r = Received::new(secret_list, flat_headers, now_seconds, tolerance_seconds)?;
+    let req = ReceivedRequest {
+        method,
+        path,
+        headers: &r.headers,
+        body,
+    };
+    to_js(&Outcome::from(&crate::verify_request(
+        &req,
+        &r.keys(),
+        &r.opts,
+    )))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DiagnosisOut<'a> {
+    #[serde(flatten)]
+    outcome: Outcome,
+    expected_canonical: &'a str,
+    expected_signature: Option<&'a str>,
+    body_md5: &'a str,
+    findings: Vec<FindingOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    component: &'static str,
+    code: &'static str,
+    message: &'a str,
+}
+
+fn diagnosis_out(d: &Diagnosis) -> DiagnosisOut<'_> {
+    DiagnosisOut {
+        outcome: Outcome::from(&d.outcome),
+        expected_canonical: &d.expected_canonical,
+        expected_signature: d.expected_signature.as_deref(),
+        body_md5: &d.body_md5,
+        findings: d
+            .findings
+            .iter()
+            .map(|f| FindingOut {
+                component: f.component.as_str(),
+                code: f.code,
+                message: &f.message,
+            })
+            .collect(),
+    }
+}
+
+/// Explains a verification failure (shows the expected signature; never the secret).
+#[wasm_bindgen(js_name = rawDiagnose)]
+pub fn raw_diagnose(
+    secret_list: &Array,
+    method: &str,
+    path: &str,
+    flat_headers: &Array,
+    body: &[u8],
+    now_seconds: f64,
+    tolerance_seconds: f64,
+) -> Result<JsValue, JsValue> {
+    let r = Received::new(secret_list, flat_headers, now_seconds, tolerance_seconds)?;
+    let req = ReceivedRequest {
+        method,
+        path,
+        headers: &r.headers,
+        body,
+    };
+    let d = crate::diagnose_request(&req, &r.keys(), &r.opts);
+    to_js(&diagnosis_out(&d))
+}
+
+/// Webhook signature of a raw body.
+#[wasm_bindgen(js_name = rawSignWebhook)]
+pub fn raw_sign_webhook(secret: &[u8], body: &[u8]) -> Result<String, JsValue> {
+    crate::webhook_signature(secret, body).map_err(|e| type_error(e.code(), &e.to_string()))
+}
+
+/// Verifies a webhook signature over a raw body.
+#[wasm_bindgen(js_name = rawVerifyWebhook)]
+pub fn raw_verify_webhook(
+    secret_list: &Array,
+    body: &[u8],
+    signature: &str,
+) -> Result<JsValue, JsValue> {
+    let keys = secrets(secret_list)?;
+    let refs: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+    to_js(&Outcome::from(&crate::verify_webhook(
+        body, signature, &refs,
+    )))
+}
+
+fn options(lang_name: &str) -> Result<ValidateOptions, JsValue> {
+    Ok(ValidateOptions {
+        lang: lang(lang_name)?,
+        ..ValidateOptions::default()
+    })
+}
+
+/// Validates raw body bytes against an endpoint's rules.
+#[wasm_bindgen(js_name = rawValidate)]
+pub fn raw_validate(endpoint_name: &str, body: &[u8], lang_name: &str) -> Result<JsValue, JsValue> {
+    let r = crate::validate(endpoint(endpoint_name)?, body, &options(lang_name)?);
+    to_js(&r)
+}
+
+/// Validates a JSON string against an endpoint's rules.
+#[wasm_bindgen(js_name = rawValidateStr)]
+pub fn raw_validate_str(
+    endpoint_name: &str,
+    body: &str,
+    lang_name: &str,
+) -> Result<JsValue, JsValue> {
+    raw_validate(endpoint_name, body.as_bytes(), lang_name)
+}
+
+/// Validates a whole request: route, query and body.
+#[wasm_bindgen(js_name = rawValidateRequest)]
+pub fn raw_validate_request(
+    method: &str,
+    path: &str,
+    body: &[u8],
+    lang_name: &str,
+) -> Result<JsValue, JsValue> {
+    let r = crate::validate_request(method, path, body, &options(lang_name)?);
+    to_js(&r)
+}
+
+/// The endpoint names.
+#[wasm_bindgen(js_name = rawEndpoints)]
+pub fn raw_endpoints() -> Vec<String> {
+    Endpoint::ALL
+        .iter()
+        .map(|e| e.as_str().to_owned())
+        .collect()
+}
+
+/// The crate version.
+#[wasm_bindgen(js_name = rawVersion)]
+pub fn raw_version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
