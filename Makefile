@@ -1,7 +1,7 @@
 # The commands people run. Each installs what it needs (beyond Rust itself) first.
 CARGO ?= cargo
 
-.PHONY: demo test lint setup-rust setup-wasm pkg
+.PHONY: demo test lint generate setup-rust setup-wasm pkg test-wasm
 
 ## demo: validate, sign and verify the docs' sample requests; print headers and curl lines
 demo: setup-rust
@@ -11,6 +11,10 @@ demo: setup-rust
 test: lint
 	$(CARGO) test --all-targets
 	$(CARGO) test --doc
+
+## generate: regenerate committed artefacts (payload typings) from the Rust rule tables
+generate: setup-rust
+	AMOJO_REGENERATE=1 $(CARGO) test --quiet --test generated
 
 lint: setup-rust
 	$(CARGO) fmt --all --check
@@ -48,3 +52,8 @@ pkg: setup-wasm
 	  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
 	  target/bindgen/$$d/amojo_kit_bg.wasm -o target/bindgen/$$d/amojo_kit_bg.wasm; done
 	node scripts/assemble-pkg.mjs
+
+## test-wasm: the wasm exports under Node (wasm-bindgen-test)
+test-wasm: setup-wasm
+	$(CARGO) clippy --target $(WASM_TARGET) --lib --test wasm -- -D warnings
+	$(CARGO) test --target $(WASM_TARGET) --test wasm

@@ -25,7 +25,8 @@ pub use verify::{
 pub mod route;
 pub mod validate;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+#[doc(hidden)]
+pub mod wasm;
 
 pub use route::{RouteError, RouteMatch, match_route};
 pub use validate::{

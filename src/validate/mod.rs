@@ -7,6 +7,7 @@ mod messages;
 mod request;
 pub(crate) mod rules;
 mod suggest;
+mod typescript;
 
 use std::fmt;
 use std::str::FromStr;
@@ -20,6 +21,7 @@ use rules::{Cond, Field, Kind, P, Rule, Shape};
 
 pub use request::{validate_query, validate_request};
 pub use suggest::suggest;
+pub use typescript::typescript_declarations;
 
 /// Default cap on the number of issues reported (errors and warnings together).
 pub const DEFAULT_MAX_ISSUES: usize = 100;

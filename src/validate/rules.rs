@@ -99,8 +99,7 @@ pub(crate) enum Rule {
 }
 
 pub(crate) struct Shape {
-    /// The object's name in the docs (for schema generation and debugging).
-    #[allow(dead_code)]
+    /// A unique type name (TypeScript interface, JSON Schema `$defs` key).
     pub name: &'static str,
     pub fields: &'static [Field],
     pub rules: &'static [Rule],
@@ -161,7 +160,7 @@ pub(crate) const MESSAGE_TYPES: &[&str] = &[
 // ---- connect: POST /v2/origin/custom/{channel_id}/connect --------------------------------
 
 pub(crate) static CONNECT: Shape = Shape {
-    name: "connect",
+    name: "ConnectRequest",
     fields: &[
         f("account_id", Str, Req),
         f("title", Str, Req),
@@ -174,7 +173,7 @@ pub(crate) static CONNECT: Shape = Shape {
 // ---- disconnect: DELETE /v2/origin/custom/{channel_id}/disconnect ------------------------
 
 pub(crate) static DISCONNECT: Shape = Shape {
-    name: "disconnect",
+    name: "DisconnectRequest",
     fields: &[f("account_id", Str, Req)],
     rules: &[],
 };
@@ -183,14 +182,14 @@ pub(crate) static DISCONNECT: Shape = Shape {
 
 /// sender.profile / receiver.profile / user.profile
 static PROFILE: Shape = Shape {
-    name: "profile",
+    name: "Profile",
     fields: &[f("phone", Str, Opt), f("email", Str, Opt)],
     rules: &[],
 };
 
 /// sender / receiver (send_message), user (create_chat)
 static USER: Shape = Shape {
-    name: "user",
+    name: "User",
     fields: &[
         f("id", Str, Req),
         f("ref_id", Str, Opt),
@@ -204,7 +203,7 @@ static USER: Shape = Shape {
 
 /// source
 static SOURCE: Shape = Shape {
-    name: "source",
+    name: "Source",
     fields: &[f("external_id", ExternalId, Opt)],
     rules: &[],
 };
@@ -212,7 +211,7 @@ static SOURCE: Shape = Shape {
 // ---- create_chat: POST /v2/origin/custom/{scope_id}/chats --------------------------------
 
 pub(crate) static CREATE_CHAT: Shape = Shape {
-    name: "create_chat",
+    name: "CreateChatRequest",
     fields: &[
         f("conversation_id", Str, Req),
         f("source", Obj(&SOURCE), Opt),
@@ -224,7 +223,7 @@ pub(crate) static CREATE_CHAT: Shape = Shape {
 // ---- send_message: POST /v2/origin/custom/{scope_id} -------------------------------------
 
 pub(crate) static SEND_MESSAGE: Shape = Shape {
-    name: "send_message",
+    name: "SendMessageRequest",
     fields: &[
         f("event_type", StrIn(&["new_message", "edit_message"]), Req),
         f("payload", Obj(&PAYLOAD), Req),
@@ -234,7 +233,7 @@ pub(crate) static SEND_MESSAGE: Shape = Shape {
 
 //                                                       new_message  edit_message
 static PAYLOAD: Shape = Shape {
-    name: "payload",
+    name: "MessagePayload",
     fields: &[
         fm("timestamp", UNIX_S, Rec, Opt),
         fm("msec_timestamp", UNIX_MS, Rec, Opt),
@@ -269,7 +268,7 @@ const FILE_TYPES: &[&str] = &["file", "video", "picture"];
 const MEDIA_TYPES: &[&str] = &["voice", "audio", "sticker"];
 
 static MESSAGE: Shape = Shape {
-    name: "message",
+    name: "Message",
     fields: &[
         f("type", StrIn(MESSAGE_TYPES), Req),
         f("text", Str, Opt),
@@ -304,7 +303,7 @@ static MESSAGE: Shape = Shape {
 };
 
 static LOCATION: Shape = Shape {
-    name: "location",
+    name: "Location",
     fields: &[
         f(
             "lon",
@@ -327,19 +326,19 @@ static LOCATION: Shape = Shape {
 };
 
 static CONTACT: Shape = Shape {
-    name: "contact",
+    name: "Contact",
     fields: &[f("name", Str, Req), f("phone", Str, Req)],
     rules: &[],
 };
 
 static REPLY_TO: Shape = Shape {
-    name: "reply_to",
+    name: "ReplyTo",
     fields: &[f("message", Obj(&EMBEDDED_MESSAGE), Req)],
     rules: &[],
 };
 
 static FORWARDS: Shape = Shape {
-    name: "forwards",
+    name: "Forwards",
     fields: &[
         // The platform forwards no more than one message.
         f(
@@ -361,7 +360,7 @@ static FORWARDS: Shape = Shape {
 const NO_ID: Cond = Cond::NoneOf(&["id", "msgid"]);
 
 static EMBEDDED_MESSAGE: Shape = Shape {
-    name: "embedded_message",
+    name: "EmbeddedMessage",
     fields: &[
         f("id", Str, Opt),
         f("msgid", Str, Opt),
@@ -389,7 +388,7 @@ static EMBEDDED_MESSAGE: Shape = Shape {
 
 /// embedded_user: with `id` or `ref_id` nothing else is required.
 static EMBEDDED_USER: Shape = Shape {
-    name: "embedded_user",
+    name: "EmbeddedUser",
     fields: &[
         f("id", Str, Opt),
         f("ref_id", Str, Opt),
@@ -401,7 +400,7 @@ static EMBEDDED_USER: Shape = Shape {
 /// payload.delivery_status (edit_message only). The docs' table spells `error_сode` with a
 /// Cyrillic `с`; the real key is ASCII, and the look-alike gets a did-you-mean warning.
 static EDIT_DELIVERY_STATUS: Shape = Shape {
-    name: "delivery_status",
+    name: "EditDeliveryStatus",
     fields: &[
         f("status_code", IntIn(&[1, 2, -1]), Opt),
         f("error_code", IntIn(&[901, 902, 903, 904, 905]), Opt),
@@ -416,7 +415,7 @@ static EDIT_DELIVERY_STATUS: Shape = Shape {
 // ---- delivery_status: POST /v2/origin/custom/{scope_id}/{msgid}/delivery_status ----------
 
 pub(crate) static DELIVERY_STATUS: Shape = Shape {
-    name: "delivery_status",
+    name: "DeliveryStatusRequest",
     fields: &[
         f("msgid", Str, Req),
         // 1 delivered, 2 read, -1 error
@@ -435,7 +434,7 @@ pub(crate) static DELIVERY_STATUS: Shape = Shape {
 // The query string, as an object: {"limit": 50, "offset": 0}.
 
 pub(crate) static HISTORY_QUERY: Shape = Shape {
-    name: "history",
+    name: "HistoryQuery",
     fields: &[
         f(
             "offset",
@@ -462,13 +461,13 @@ pub(crate) static HISTORY_QUERY: Shape = Shape {
 // ---- typing: POST /v2/origin/custom/{scope_id}/typing ------------------------------------
 
 static ID_ONLY: Shape = Shape {
-    name: "sender",
+    name: "IdRef",
     fields: &[f("id", Str, Req)],
     rules: &[],
 };
 
 pub(crate) static TYPING: Shape = Shape {
-    name: "typing",
+    name: "TypingRequest",
     fields: &[
         f("conversation_id", Str, Req),
         f("sender", Obj(&ID_ONLY), Req),
@@ -479,7 +478,7 @@ pub(crate) static TYPING: Shape = Shape {
 // ---- react: POST /v2/origin/custom/{scope_id}/react --------------------------------------
 
 static REACT_USER: Shape = Shape {
-    name: "user",
+    name: "ReactUser",
     fields: &[
         f("id", Str, Req),
         // Needed when reacting as a manager.
@@ -489,7 +488,7 @@ static REACT_USER: Shape = Shape {
 };
 
 pub(crate) static REACT: Shape = Shape {
-    name: "react",
+    name: "ReactRequest",
     fields: &[
         f("conversation_id", Str, Req),
         f("id", Str, Opt),
@@ -513,7 +512,7 @@ pub(crate) static REACT: Shape = Shape {
 // ---- hooks (lenient: extra fields and nulls accepted) ------------------------------------
 
 static HOOK_USER: Shape = Shape {
-    name: "user",
+    name: "HookUser",
     fields: &[
         f("id", Str, Req),
         f("client_id", Str, Opt),
@@ -528,19 +527,19 @@ static HOOK_USER: Shape = Shape {
 
 /// `client_id` is absent for chats a manager started ("Написать первым").
 static HOOK_CONVERSATION: Shape = Shape {
-    name: "conversation",
+    name: "HookConversation",
     fields: &[f("id", Str, Req), f("client_id", Str, Opt)],
     rules: &[],
 };
 
 static HOOK_SOURCE: Shape = Shape {
-    name: "source",
+    name: "HookSource",
     fields: &[f("external_id", Str, Opt)],
     rules: &[],
 };
 
 static HOOK_MESSAGE_BODY: Shape = Shape {
-    name: "message",
+    name: "HookMessageBody",
     fields: &[
         f("id", Str, Req),
         f("type", Str, Req),
@@ -560,7 +559,7 @@ static HOOK_MESSAGE_BODY: Shape = Shape {
 };
 
 static HOOK_MESSAGE: Shape = Shape {
-    name: "message",
+    name: "HookMessage",
     fields: &[
         f("receiver", Obj(&HOOK_USER), Req),
         f("sender", Obj(&HOOK_USER), Req),
@@ -574,7 +573,7 @@ static HOOK_MESSAGE: Shape = Shape {
 };
 
 pub(crate) static WEBHOOK_MESSAGE: Shape = Shape {
-    name: "webhook_message",
+    name: "WebhookMessage",
     fields: &[
         f("account_id", Str, Req),
         f("time", INT, Req),
@@ -584,7 +583,7 @@ pub(crate) static WEBHOOK_MESSAGE: Shape = Shape {
 };
 
 static HOOK_TYPING: Shape = Shape {
-    name: "typing",
+    name: "HookTyping",
     fields: &[
         f("user", Obj(&ID_ONLY), Req),
         f("conversation", Obj(&HOOK_CONVERSATION), Req),
@@ -595,13 +594,13 @@ static HOOK_TYPING: Shape = Shape {
 };
 
 static HOOK_TYPING_ACTION: Shape = Shape {
-    name: "action",
+    name: "HookTypingAction",
     fields: &[f("typing", Obj(&HOOK_TYPING), Req)],
     rules: &[],
 };
 
 pub(crate) static WEBHOOK_TYPING: Shape = Shape {
-    name: "webhook_typing",
+    name: "WebhookTyping",
     fields: &[
         f("account_id", Str, Req),
         f("time", INT, Req),
@@ -611,7 +610,7 @@ pub(crate) static WEBHOOK_TYPING: Shape = Shape {
 };
 
 static HOOK_REACTION: Shape = Shape {
-    name: "reaction",
+    name: "HookReaction",
     fields: &[
         f("msgid", Str, Opt),
         f("message", Obj(&HOOK_CONVERSATION), Opt),
@@ -627,13 +626,13 @@ static HOOK_REACTION: Shape = Shape {
 };
 
 static HOOK_REACTION_ACTION: Shape = Shape {
-    name: "action",
+    name: "HookReactionAction",
     fields: &[f("reaction", Obj(&HOOK_REACTION), Req)],
     rules: &[],
 };
 
 pub(crate) static WEBHOOK_REACTION: Shape = Shape {
-    name: "webhook_reaction",
+    name: "WebhookReaction",
     fields: &[
         f("account_id", Str, Req),
         f("time", INT, Req),

@@ -1,0 +1,227 @@
+//! The wasm exports, run under Node by wasm-bindgen-test (`make test-wasm`): the docs'
+//! vectors and corpus cases give through the exports exactly what they give through Rust,
+//! and bad input gives a TypeError with a code, never a trap.
+#![cfg(target_arch = "wasm32")]
+
+use amojo_kit::wasm::*;
+use js_sys::{Array, Reflect, Uint8Array};
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const DOCS: &str = include_str!("vectors/docs_requests.json");
+const RFC1321: &str = include_str!("vectors/rfc1321_md5.json");
+const CORPUS: &[&str] = &[
+    include_str!("corpus/connect.json"),
+    include_str!("corpus/send_message.json"),
+    include_str!("corpus/delivery_status.json"),
+    include_str!("corpus/webhook_message.json"),
+];
+
+fn vectors(text: &str) -> Vec<Value> {
+    serde_json::from_str(text).expect("vector file is a JSON array")
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).expect("object")
+}
+
+fn get_str(v: &JsValue, key: &str) -> String {
+    get(v, key).as_string().unwrap_or_default()
+}
+
+fn code_of(e: &JsValue) -> String {
+    assert!(
+        e.is_instance_of::<js_sys::TypeError>(),
+        "not a TypeError: {e:?}"
+    );
+    get_str(e, "code")
+}
+
+fn secrets(list: &[&str]) -> Array {
+    list.iter().map(|s| JsValue::from(*s)).collect()
+}
+
+#[wasm_bindgen_test]
+fn md5_vectors() {
+    for v in vectors(RFC1321) {
+        let input = v["input"].as_str().unwrap_or_default();
+        assert_eq!(raw_md5(input.as_bytes()), v["md5"], "{}", v["name"]);
+        assert_eq!(raw_md5_str(input), v["md5"], "{}", v["name"]);
+    }
+}
+
+#[wasm_bindgen_test]
+fn docs_vectors_through_the_exports() {
+    for v in vectors(DOCS)
+        .iter()
+        .filter(|v| v["md5_reproducible"] == true)
+    {
+        let name = &v["name"];
+        let body = match v["body"].as_str() {
+            Some(b) if !b.is_empty() => raw_reserialize(b, "php").expect("php"),
+            _ => String::new(),
+        };
+        assert_eq!(
+            Some(body.as_str()),
+            v["php_json"].as_str().or(Some("")),
+            "{name}"
+        );
+        let date = v["date"].as_str().map(str::to_owned);
+        let method = v["method"].as_str().unwrap_or_default();
+        let url = v["url"].as_str().unwrap_or_default();
+        let out = raw_sign(
+            b"k3y",
+            method,
+            url,
+            body.as_bytes(),
+            None,
+            date.clone(),
+            0.0,
+        )
+        .expect("signs");
+        assert_eq!(get_str(&out, "canonical"), v["canonical"], "{name}");
+        let headers = get(&out, "headers");
+        assert_eq!(get_str(&headers, "Content-MD5"), v["content_md5"], "{name}");
+        let flat: Array = ["Date", "Content-Type", "Content-MD5", "X-Signature"]
+            .iter()
+            .flat_map(|h| [JsValue::from(*h), get(&headers, h)])
+            .collect();
+        let now = amojo_kit::parse_date(date.as_deref().unwrap_or_default())
+            .expect("date")
+            .unix as f64;
+        let ok = raw_verify(
+            &secrets(&["x", "k3y"]),
+            method,
+            url,
+            &flat,
+            body.as_bytes(),
+            now,
+            900.0,
+        )
+        .expect("verifies");
+        assert_eq!(get(&ok, "ok"), JsValue::TRUE, "{name}");
+        assert_eq!(get(&ok, "secretIndex").as_f64(), Some(1.0));
+        let mut tampered = body.clone().into_bytes();
+        tampered.push(b' ');
+        let bad = raw_verify(
+            &secrets(&["k3y"]),
+            method,
+            url,
+            &flat,
+            &tampered,
+            now,
+            900.0,
+        )
+        .expect("answers");
+        assert_eq!(get_str(&bad, "reason"), "md5_mismatch", "{name}");
+        // verify never returns the expected signature; diagnose does, and not the secret.
+        assert!(get(&bad, "expectedSignature").is_undefined());
+        let d = raw_diagnose(
+            &secrets(&["k3y"]),
+            method,
+            url,
+            &flat,
+            &tampered,
+            now,
+            900.0,
+        )
+        .expect("diagnoses");
+        assert_eq!(
+            get_str(&d, "expectedCanonical").len(),
+            get_str(&out, "canonical").len()
+        );
+        let text = js_sys::JSON::stringify(&d)
+            .map(String::from)
+            .unwrap_or_default();
+        assert!(!text.contains("k3y"));
+    }
+}
+
+#[wasm_bindgen_test]
+fn corpus_verdicts_match() {
+    let mut n = 0;
+    for file in CORPUS {
+        for case in vectors(file) {
+            let endpoint = case["name"]
+                .as_str()
+                .and_then(|n| n.split('/').next())
+                .unwrap_or_default()
+                .to_owned();
+            let body = match (&case["body_text"], &case["body"]) {
+                (Value::String(t), _) => t.clone(),
+                (_, b) => b.to_string(),
+            };
+            let r = raw_validate_str(&endpoint, &body, "en").expect("validates");
+            assert_eq!(
+                get(&r, "valid").as_bool(),
+                case["valid"].as_bool(),
+                "{}",
+                case["name"]
+            );
+            let errors: Array = get(&r, "errors").unchecked_into();
+            let want = case["errors"].as_array().map_or(0, Vec::len);
+            assert_eq!(errors.length() as usize, want, "{}", case["name"]);
+            n += 1;
+        }
+    }
+    assert!(n > 200, "{n} cases");
+}
+
+#[wasm_bindgen_test]
+fn bad_input_throws_typed_errors_and_the_module_keeps_working() {
+    let e = raw_sign(b"", "POST", "/p", b"", None, None, 0.0).unwrap_err();
+    assert_eq!(code_of(&e), "empty_secret");
+    let e = raw_sign(b"k", "POST", "no-slash", b"", None, None, 0.0).unwrap_err();
+    assert_eq!(code_of(&e), "invalid_path");
+    let e = raw_sign(b"k", "POST", "/p", b"", None, None, f64::NAN).unwrap_err();
+    assert_eq!(code_of(&e), "invalid_time");
+    let e = raw_sign(b"k", "POST", "/p", b"", None, Some("soon".into()), 0.0).unwrap_err();
+    assert_eq!(code_of(&e), "invalid_date");
+    let e = raw_format_date(1e300).unwrap_err();
+    assert_eq!(code_of(&e), "invalid_time");
+    let e = raw_reserialize("{", "php").unwrap_err();
+    assert_eq!(code_of(&e), "invalid_json");
+    assert_eq!(get(&e, "line").as_f64(), Some(1.0));
+    let e = raw_reserialize("{}", "pretty").unwrap_err();
+    assert_eq!(code_of(&e), "invalid_style");
+    let e = raw_validate("nope", b"{}", "en").unwrap_err();
+    assert_eq!(code_of(&e), "unknown_endpoint");
+    let e = raw_validate("connect", b"{}", "de").unwrap_err();
+    assert_eq!(code_of(&e), "invalid_lang");
+    let odd: Array = [JsValue::from("Date")].into_iter().collect();
+    let e = raw_verify(&secrets(&["k"]), "POST", "/p", &odd, b"", 0.0, 900.0).unwrap_err();
+    assert_eq!(code_of(&e), "invalid_headers");
+    let mixed: Array = [JsValue::from(1.5)].into_iter().collect();
+    let e = raw_verify_webhook(&mixed, b"", "00").unwrap_err();
+    assert_eq!(code_of(&e), "invalid_secret");
+    let e = raw_verify(
+        &secrets(&["k"]),
+        "POST",
+        "/p",
+        &Array::new(),
+        b"",
+        0.0,
+        -1.0,
+    )
+    .unwrap_err();
+    assert_eq!(code_of(&e), "invalid_time");
+    // Still working, with Uint8Array secrets too.
+    let key: Uint8Array = Uint8Array::from(&b"k"[..]);
+    let sig = raw_sign_webhook(b"k", b"body").expect("signs");
+    let list: Array = [JsValue::from(key)].into_iter().collect();
+    let r = raw_verify_webhook(&list, b"body", &sig).expect("verifies");
+    assert_eq!(get(&r, "ok"), JsValue::TRUE);
+    let r = raw_verify_webhook(&list, b"body", &sig.to_uppercase()).expect("answers");
+    assert_eq!(get_str(&r, "reason"), "malformed_signature");
+    assert_eq!(raw_endpoints().len(), 11);
+    let r = raw_validate_request(
+        "GET",
+        "/v2/origin/custom/s/chats/c/history?limit=51",
+        b"",
+        "ru",
+    )
+    .expect("validates");
+    assert_eq!(get(&r, "valid"), JsValue::FALSE);
+    assert_eq!(get_str(&r, "endpoint"), "history");
+}
