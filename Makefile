@@ -3,14 +3,17 @@ CARGO ?= cargo
 
 .PHONY: demo test lint generate setup-rust setup-wasm pkg test-wasm
 
-## demo: validate, sign and verify the docs' sample requests; print headers and curl lines
-demo: setup-rust
+## demo: validate, sign and verify the docs' sample requests (Rust, then Node on the npm package)
+demo: pkg
 	$(CARGO) run --quiet --release --example demo
+	node examples/node-demo.mjs
 
-## test: formatting, clippy (-D warnings), every unit/integration/doc test
+## test: fmt, clippy, every Rust test (native and wasm under Node), the npm package's tests
 test: lint
 	$(CARGO) test --all-targets
 	$(CARGO) test --doc
+	$(MAKE) test-wasm pkg
+	node --test tests/js/
 
 ## generate: regenerate committed artefacts (payload typings) from the Rust rule tables
 generate: setup-rust
@@ -33,6 +36,10 @@ WASM := target/$(WASM_TARGET)/release/amojo_kit.wasm
 BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
 TOOLS := $(CURDIR)/target/tools
 WASM_OPT := $(TOOLS)/node_modules/.bin/wasm-opt
+TSC := $(TOOLS)/node_modules/.bin/tsc
+# Build and test tools from npm, installed once into target/tools (one install so npm
+# does not prune one tool while adding another).
+NPM_TOOLS := binaryen@132 typescript@5.9 @types/node@20 @types/express@4
 
 setup-wasm: setup-rust
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -40,7 +47,7 @@ setup-wasm: setup-rust
 	  echo "installing wasm-bindgen-cli $(BINDGEN_VERSION)"; \
 	  $(CARGO) install wasm-bindgen-cli --version $(BINDGEN_VERSION); fi
 	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Node.js 18+ and npm are required" >&2; exit 1; }
-	@[ -x $(WASM_OPT) ] || npm install --prefix $(TOOLS) --no-save --no-audit --no-fund binaryen@132 >/dev/null
+	@[ -x $(WASM_OPT) ] && [ -x $(TSC) ] || npm install --prefix $(TOOLS) --no-save --no-audit --no-fund $(NPM_TOOLS) >/dev/null
 
 ## pkg: build the npm package into pkg/ (Node CJS + ESM, browsers)
 pkg: setup-wasm

@@ -28,7 +28,7 @@ pub mod validate;
 #[doc(hidden)]
 pub mod wasm;
 
-pub use route::{RouteError, RouteMatch, match_route};
+pub use route::{RouteError, RouteMatch, find_route, match_route, method_of};
 pub use validate::{
     Endpoint, Issue, IssueCode, JsonType, Lang, Report, Severity, ValidateOptions, validate,
     validate_query, validate_request, validate_value,

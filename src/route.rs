@@ -53,17 +53,14 @@ impl std::error::Error for RouteError {}
 
 const PREFIX: &str = "/v2/origin/custom/";
 
-/// Finds the endpoint for a method and a path (or full URL; the query is ignored).
-///
-/// # Errors
-///
-/// [`RouteError::UnknownRoute`] or [`RouteError::MethodNotAllowed`].
-pub fn match_route(method: &str, path: &str) -> Result<RouteMatch, RouteError> {
-    let path = signing_path(path).map_err(|_| RouteError::UnknownRoute)?;
-    let rest = path.strip_prefix(PREFIX).ok_or(RouteError::UnknownRoute)?;
+/// Finds the endpoint a path (or full URL; the query is ignored) addresses, whatever the
+/// method. `None` when no endpoint has this path.
+pub fn find_route(path: &str) -> Option<RouteMatch> {
+    let path = signing_path(path).ok()?;
+    let rest = path.strip_prefix(PREFIX)?;
     let segs: Vec<&str> = rest.split('/').collect();
     if segs.iter().any(|s| s.is_empty()) {
-        return Err(RouteError::UnknownRoute);
+        return None;
     }
     let own = |s: &str| s.to_owned();
     let (endpoint, params) = match segs.as_slice() {
@@ -81,10 +78,24 @@ pub fn match_route(method: &str, path: &str) -> Result<RouteMatch, RouteError> {
             Endpoint::History,
             vec![("scope_id", own(s)), ("conversation_id", own(c))],
         ),
-        _ => return Err(RouteError::UnknownRoute),
+        _ => return None,
     };
-    let route = RouteMatch { endpoint, params };
-    let allowed = endpoint.route().map_or("POST", |(m, _)| m);
+    Some(RouteMatch { endpoint, params })
+}
+
+/// The method an endpoint takes (`POST`, `DELETE` or `GET`).
+pub fn method_of(endpoint: Endpoint) -> &'static str {
+    endpoint.route().map_or("POST", |(m, _)| m)
+}
+
+/// Finds the endpoint for a method and a path (or full URL; the query is ignored).
+///
+/// # Errors
+///
+/// [`RouteError::UnknownRoute`] or [`RouteError::MethodNotAllowed`].
+pub fn match_route(method: &str, path: &str) -> Result<RouteMatch, RouteError> {
+    let route = find_route(path).ok_or(RouteError::UnknownRoute)?;
+    let allowed = method_of(route.endpoint);
     if method.eq_ignore_ascii_case(allowed) {
         Ok(route)
     } else {

@@ -95,8 +95,13 @@ pub fn raw_md5_str(body: &str) -> String {
 /// RFC 2822 date of unix seconds.
 #[wasm_bindgen(js_name = rawFormatDate)]
 pub fn raw_format_date(seconds: f64) -> Result<String, JsValue> {
-    crate::format_rfc2822(secs(seconds, "date")?)
-        .map_err(|e| type_error("invalid_date", &e.to_string()))
+    let t = secs(seconds, "date").map_err(|_| {
+        type_error(
+            "invalid_date",
+            "the date must be a finite time between 1970 and 9999",
+        )
+    })?;
+    crate::format_rfc2822(t).map_err(|e| type_error("invalid_date", &e.to_string()))
 }
 
 /// Re-serializes JSON text in a style (`compact` | `php`), keeping key order.
@@ -370,6 +375,30 @@ pub fn raw_validate_request(
 ) -> Result<JsValue, JsValue> {
     let r = crate::validate_request(method, path, body, &options(lang_name)?);
     to_js(&r)
+}
+
+#[derive(Serialize)]
+struct RouteOut {
+    endpoint: &'static str,
+    method: &'static str,
+    params: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The endpoint a path addresses and the method it takes, or `null`.
+#[wasm_bindgen(js_name = rawRoute)]
+pub fn raw_route(path: &str) -> Result<JsValue, JsValue> {
+    match crate::route::find_route(path) {
+        None => Ok(JsValue::NULL),
+        Some(r) => to_js(&RouteOut {
+            endpoint: r.endpoint.as_str(),
+            method: crate::route::method_of(r.endpoint),
+            params: r
+                .params
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.into()))
+                .collect(),
+        }),
+    }
 }
 
 /// The endpoint names.

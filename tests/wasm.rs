@@ -178,8 +178,17 @@ fn bad_input_throws_typed_errors_and_the_module_keeps_working() {
     assert_eq!(code_of(&e), "invalid_time");
     let e = raw_sign(b"k", "POST", "/p", b"", None, Some("soon".into()), 0.0).unwrap_err();
     assert_eq!(code_of(&e), "invalid_date");
-    let e = raw_format_date(1e300).unwrap_err();
-    assert_eq!(code_of(&e), "invalid_time");
+    for t in [1e300, 1e17, -1.0, f64::NAN] {
+        assert_eq!(code_of(&raw_format_date(t).unwrap_err()), "invalid_date");
+    }
+    assert!(raw_route("/nope").expect("answers").is_null());
+    let r = raw_route("https://amojo.amocrm.ru/v2/origin/custom/s/chats/c/history?limit=1")
+        .expect("answers");
+    assert_eq!(
+        (get_str(&r, "endpoint"), get_str(&r, "method")),
+        ("history".into(), "GET".into())
+    );
+    assert_eq!(get_str(&get(&r, "params"), "conversation_id"), "c");
     let e = raw_reserialize("{", "php").unwrap_err();
     assert_eq!(code_of(&e), "invalid_json");
     assert_eq!(get(&e, "line").as_f64(), Some(1.0));

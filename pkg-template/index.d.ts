@@ -1,0 +1,453 @@
+// Types of amojo-kit (Node entry, CommonJS and ESM; the browser entry adds nothing but
+// the `init` default export, see web.d.mts).
+
+import type { Endpoint } from "./payloads";
+
+export * from "./payloads";
+
+// ---- inputs -----------------------------------------------------------------------------
+
+/** Bytes: a Uint8Array (a Node Buffer is one), any typed-array view or DataView (only the
+ * view's own bytes count), or an ArrayBuffer. */
+export type Bytes = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+
+/** A body exactly as sent or received: a string (hashed as UTF-8) or bytes. */
+export type Body = string | Bytes;
+
+/** A channel secret: a string (its UTF-8 bytes) or bytes. */
+export type Secret = string | Bytes;
+
+/** A point in time: a Date, or milliseconds since the epoch like `Date.now()`.
+ * Numbers below 1e11 are rejected as probably being unix seconds. */
+export type Instant = Date | number;
+
+/** Message language of validation issues. */
+export type Lang = "en" | "ru";
+
+/** JSON style: `compact` (JSON.stringify-like) or `php` (PHP json_encode defaults: `\/` and
+ * `\uXXXX` for every non-ASCII character, as in the docs' Content-MD5 values). */
+export type BodyStyle = "compact" | "php";
+
+/** Headers as received: a plain object (any case; an array value is a repeated header),
+ * Node's `req.headers`, Node's flat `req.rawHeaders`, `[name, value]` pairs, a fetch
+ * `Headers` or a `Map`. */
+export type HeadersInput =
+  | { readonly [name: string]: string | number | readonly string[] | undefined }
+  | readonly string[]
+  | ReadonlyArray<readonly [string, string]>
+  | { forEach(callback: (value: string, name: string) => void): void };
+
+/** One secret, or several (`secrets`, for a rotation: the first that matches wins). */
+export type SecretOrSecrets =
+  | { secret: Secret; secrets?: undefined }
+  | { secrets: readonly Secret[]; secret?: undefined };
+
+// ---- outputs ----------------------------------------------------------------------------
+
+/** The four headers to send, exactly as signed. */
+export type SignedHeaders = {
+  Date: string;
+  "Content-Type": string;
+  "Content-MD5": string;
+  "X-Signature": string;
+};
+
+export interface SignedRequest {
+  headers: SignedHeaders;
+  /** `METHOD\nContent-MD5\nContent-Type\nDate\nPATH`: the string that was signed. */
+  canonical: string;
+}
+
+/** A request ready for `fetch(r.url, r)`. */
+export interface BuiltRequest {
+  url: string;
+  /** Upper case, as signed. */
+  method: string;
+  headers: SignedHeaders;
+  /** The serialized payload; undefined when there is none (GET history). */
+  body: string | undefined;
+  /** Validation warnings (the request is valid). */
+  warnings: Issue[];
+}
+
+/** Why a request or a webhook was rejected. */
+export type VerifyReason =
+  | "no_secret"
+  | "missing_header"
+  | "duplicate_header"
+  | "bad_method"
+  | "bad_path"
+  | "bad_date"
+  | "stale_date"
+  | "future_date"
+  | "malformed_md5"
+  | "md5_mismatch"
+  | "malformed_signature"
+  | "signature_mismatch";
+
+export type VerifyOutcome =
+  | { ok: true; secretIndex: number }
+  | { ok: false; reason: VerifyReason; message: string };
+
+/** The part of a request a diagnosis finding is about. */
+export type FindingComponent =
+  | "method"
+  | "path"
+  | "content_type"
+  | "content_md5"
+  | "date"
+  | "body"
+  | "signature"
+  | "secret";
+
+export type FindingCode =
+  | "body_md5_mismatch"
+  | "md5_uppercase"
+  | "content_type_not_json"
+  | "content_type_rewritten"
+  | "content_type_differs"
+  | "wrong_weekday"
+  | "outside_window"
+  | "unparsable_date"
+  | "date_differs"
+  | "date_format"
+  | "query_not_signed"
+  | "signature_uppercase"
+  | "older_secret"
+  | "method_case"
+  | "signed_with_query"
+  | "signed_full_url"
+  | "trailing_slash"
+  | "legacy_scheme"
+  | "no_variant_matches";
+
+export interface Finding {
+  component: FindingComponent;
+  code: FindingCode;
+  message: string;
+}
+
+/** For the secret's owner only: shows the expected signature (never the secret). */
+export type Diagnosis = VerifyOutcome & {
+  expectedCanonical: string;
+  /** null when no usable secret was given. */
+  expectedSignature: string | null;
+  bodyMd5: string;
+  findings: Finding[];
+};
+
+export type ErrorCode =
+  | "invalid_json"
+  | "type"
+  | "required"
+  | "required_one_of"
+  | "enum"
+  | "empty"
+  | "max_length"
+  | "charset"
+  | "range"
+  | "items"
+  | "not_allowed"
+  | "msgid_mismatch"
+  | "unknown_route"
+  | "method_not_allowed"
+  | "body_not_empty";
+
+export type WarningCode =
+  | "unknown_field"
+  | "duplicate_key"
+  | "recommended"
+  | "ignored_on_edit"
+  | "unit"
+  | "format"
+  | "max_length";
+
+/** One validation problem. The parameters present depend on `code`. */
+export interface Issue {
+  /** JSON Pointer (RFC 6901) of the value, or of the object plus a missing field's name;
+   * `""` is the whole body. */
+  path: string;
+  code: ErrorCode | WarningCode;
+  /** In the requested language. */
+  message: string;
+  /** invalid_json */
+  line?: number;
+  column?: number;
+  /** type: expected and found JSON types; unit, format: what was expected. */
+  expected?: string;
+  found?: string;
+  /** required_one_of */
+  fields?: string[];
+  /** enum: the allowed values; method_not_allowed: the method the path takes. */
+  allowed?: Array<string | number> | string;
+  /** max_length */
+  limit?: number;
+  /** range, items */
+  min?: number | null;
+  max?: number | null;
+  /** unknown_field: the did-you-mean name. */
+  suggestion?: string;
+}
+
+export interface ValidationReport {
+  /** No errors (warnings allowed). */
+  valid: boolean;
+  endpoint: Endpoint;
+  errors: Issue[];
+  warnings: Issue[];
+  /** More than 100 issues: the lists were cut (the verdict counts every error). */
+  truncated: boolean;
+}
+
+export interface RequestValidationReport {
+  valid: boolean;
+  /** The endpoint the method and path select; null when no route matches. */
+  endpoint: Endpoint | null;
+  errors: Issue[];
+  warnings: Issue[];
+  truncated: boolean;
+}
+
+export type HookEndpoint = "webhook_message" | "webhook_typing" | "webhook_reaction";
+
+/** A received webhook: the raw body, and its JSON once the signature checked out. */
+export type WebhookResult =
+  | {
+      ok: true;
+      secretIndex: number;
+      body: Uint8Array;
+      json: unknown;
+      /** With `validate: true`. */
+      validation?: ValidationReport;
+    }
+  | {
+      ok: false;
+      reason: VerifyReason | "invalid_json" | "invalid_body";
+      message: string;
+      body: Uint8Array;
+      json: undefined;
+      /** With `validate: true`, when the body was invalid. */
+      validation?: ValidationReport;
+    };
+
+/** What webhookMiddleware puts on `req.amojo`. */
+export interface AmojoWebhook {
+  body: Uint8Array;
+  json: unknown;
+  secretIndex: number;
+  validation?: ValidationReport;
+}
+
+// ---- errors -----------------------------------------------------------------------------
+
+/** A bad argument (wrong type, missing, unknown option), or a value the core rejects
+ * (`empty_secret`, `invalid_method`, `invalid_path`, `invalid_header_value`,
+ * `invalid_date`, `invalid_time`, `invalid_json` with `line`/`column`, `invalid_style`,
+ * `unknown_endpoint`, `invalid_lang`, `invalid_secret`, `invalid_headers`). */
+export class AmojoTypeError extends TypeError {
+  name: "AmojoTypeError";
+  code:
+    | "invalid_argument"
+    | "missing_argument"
+    | "unknown_option"
+    | "invalid_payload"
+    | "body_already_parsed"
+    | "body_already_read"
+    | "invalid_body"
+    | "empty_secret"
+    | "invalid_method"
+    | "invalid_path"
+    | "invalid_header_value"
+    | "invalid_date"
+    | "invalid_time"
+    | "invalid_json"
+    | "invalid_style"
+    | "unknown_endpoint"
+    | "invalid_lang"
+    | "invalid_secret"
+    | "invalid_headers";
+  /** invalid_json: where the JSON text breaks (1-based). */
+  line?: number;
+  column?: number;
+}
+
+/** Thrown by buildRequest when the request does not pass validation. */
+export class AmojoValidationError extends Error {
+  name: "AmojoValidationError";
+  code: "invalid_request";
+  endpoint: Endpoint | null;
+  errors: Issue[];
+  warnings: Issue[];
+  truncated: boolean;
+}
+
+// ---- initialisation ---------------------------------------------------------------------
+
+/** Under Node the module is ready on load: this resolves at once (it exists so that code
+ * written for the browser entry runs unchanged). The browser entry's `init` loads the
+ * module; see web.d.mts. */
+export function init(input?: unknown): Promise<void>;
+
+/** Under Node: does nothing (see `init`). */
+export function initSync(input?: unknown): void;
+
+// ---- the API ----------------------------------------------------------------------------
+
+/** The package version (equal to the Rust crate's). */
+export const version: string;
+
+/** Lowercase hex MD5 of the body's bytes (a string is hashed as UTF-8). */
+export function contentMd5(body: Body): string;
+
+/** RFC 2822 date as the API wants it, e.g. `Wed, 15 Dec 2021 23:12:55 +0000`. Default now. */
+export function formatDate(at?: Instant): string;
+
+/** JSON text of a payload (an object, or JSON text to re-serialize), key order kept.
+ * `style: "php"` reproduces the docs' bytes. Default `compact`. */
+export function serializeBody(payload: object | string, options?: { style?: BodyStyle }): string;
+
+export interface SignRequestInput {
+  secret: Secret;
+  method: string;
+  /** The path as sent, or a full URL (scheme, host and query are not signed). */
+  path: string;
+  /** The exact body sent; default empty. */
+  body?: Body | null;
+  /** A string is used as-is; a Date or milliseconds is formatted. Default now. */
+  date?: string | Instant;
+  /** Default `application/json` (the only type the API accepts). */
+  contentType?: string;
+}
+
+/** Computes Date, Content-Type, Content-MD5 and X-Signature for a request. */
+export function signRequest(input: SignRequestInput): SignedRequest;
+
+export interface BuildRequestInput {
+  secret: Secret;
+  /** Default: the method of the endpoint the path belongs to. */
+  method?: string;
+  /** An API path (with a query for history), or a full URL. */
+  path: string;
+  /** The body as an object (or JSON text); none for GET history. */
+  payload?: object | string;
+  date?: string | Instant;
+  /** Default `compact`. */
+  style?: BodyStyle;
+  /** Replaces the scheme and host. Default: the full URL's own, else `https://amojo.amocrm.ru`. */
+  baseUrl?: string;
+  /** Language of the validation messages. Default `en`. */
+  lang?: Lang;
+}
+
+/** Validates, serializes and signs: `fetch(r.url, r)` sends it. Throws
+ * AmojoValidationError when the request is invalid. */
+export function buildRequest(input: BuildRequestInput): BuiltRequest;
+
+export type VerifyRequestInput = SecretOrSecrets & {
+  method: string;
+  /** The request target as received (Node's `req.url`) or a full URL. */
+  path: string;
+  headers: HeadersInput;
+  /** The raw body as received; default empty. */
+  body?: Body | null;
+  /** Default `Date.now()`. */
+  now?: Instant;
+  /** Allowed clock difference, both ways. Default 900; 0 disables the check. */
+  toleranceSeconds?: number;
+};
+
+/** Verifies a received signed request (constant-time). Never returns the secret. */
+export function verifyRequest(input: VerifyRequestInput): VerifyOutcome;
+
+/** Explains why a request does (not) verify: expected canonical string and signature,
+ * and which component differs. For the secret's owner (a mock server, a test). */
+export function diagnoseRequest(input: VerifyRequestInput): Diagnosis;
+
+/** `X-Signature` of a webhook: lowercase hex HMAC-SHA1(secret, raw body). */
+export function signWebhook(body: Body, secret: Secret): string;
+
+export type VerifyWebhookInput = SecretOrSecrets & {
+  /** The raw body as received. */
+  body: Body;
+  /** The received `X-Signature` header; null or undefined when it is absent. */
+  signature: string | readonly string[] | null | undefined;
+};
+
+/** Verifies a webhook's `X-Signature` over the raw body (constant-time). */
+export function verifyWebhook(input: VerifyWebhookInput): VerifyOutcome;
+
+/** The part of a fetch API `Request` that verifyWebhookRequest uses. */
+export interface FetchRequest {
+  readonly headers: { get(name: string): string | null };
+  readonly bodyUsed: boolean;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export interface WebhookOptions {
+  /** Also validate the body against the hook's rules. Default false. */
+  validate?: boolean;
+}
+
+/** Fetch-API runtimes: reads the body once, verifies it, parses it. */
+export function verifyWebhookRequest(
+  request: FetchRequest,
+  secrets: Secret | readonly Secret[],
+  options?: WebhookOptions,
+): Promise<WebhookResult>;
+
+export type WebhookMiddlewareOptions = SecretOrSecrets & {
+  validate?: boolean;
+  /** Largest body read from the stream, in bytes. Default 1 MiB. */
+  limit?: number;
+};
+
+/** The request and response shapes the middleware needs (Express, Connect, node:http). */
+export interface WebhookMiddlewareRequest {
+  headers: { readonly [name: string]: string | readonly string[] | undefined };
+  body?: unknown;
+  amojo?: AmojoWebhook;
+  on?(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+export interface WebhookMiddlewareResponse {
+  statusCode: number;
+  headersSent?: boolean;
+  setHeader(name: string, value: string): unknown;
+  end(chunk: string): unknown;
+}
+
+/** Express/Connect middleware for the hook route. Use it after `express.raw()` set to accept
+ * every content type (see the README), or alone: then it reads the stream itself. On success sets `req.amojo` and calls `next()`. A
+ * rejected hook gets 401 (bad signature) or 400 (bad JSON or body) with
+ * `{ ok: false, reason, message }`. A misconfiguration (the body was already parsed by a
+ * JSON parser) is passed to `next(err)`. */
+export function webhookMiddleware(
+  options: WebhookMiddlewareOptions,
+): (req: WebhookMiddlewareRequest, res: WebhookMiddlewareResponse, next: (err?: unknown) => void) => Promise<void>;
+
+/** Validates a body (an object, its JSON text as a string, or raw bytes) against an
+ * endpoint's rules. A string or bytes is validated as-is (what you will send). */
+export function validate(endpoint: Endpoint, payload: object | string | Bytes, options?: { lang?: Lang }): ValidationReport;
+
+export interface ValidateRequestInput {
+  method: string;
+  /** Path or full URL, with the query for history. */
+  path: string;
+  /** An object, JSON text, or bytes; none for GET. */
+  body?: object | string | Bytes | null;
+}
+
+/** Validates a whole request: route, method, query and body. */
+export function validateRequest(input: ValidateRequestInput, options?: { lang?: Lang }): RequestValidationReport;
+
+/** The endpoint names. */
+export function endpoints(): Endpoint[];
+
+declare global {
+  // Express: `req.amojo` after webhookMiddleware.
+  namespace Express {
+    interface Request {
+      amojo?: AmojoWebhook;
+    }
+  }
+}

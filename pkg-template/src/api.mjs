@@ -1,0 +1,976 @@
+// The public JavaScript API of amojo-kit, written once as a factory over the raw
+// wasm-bindgen exports (src/wasm.rs). Every entry point (Node CJS, Node ESM, browsers)
+// calls createApi() with its own host.
+//
+// scripts/assemble-pkg.mjs turns this file into lib/api.cjs mechanically: it drops the
+// `export ` of `export function|const|class` and appends `module.exports = {...}`. So this
+// file must have no import statements and no other kind of export.
+//
+// Rules for every public function:
+// - check every argument in JS before it reaches the raw exports (the wasm-bindgen glue
+//   coerces numbers to strings and reads strings as garbage bytes);
+// - bad arguments throw AmojoTypeError (a TypeError) with a `code` and a message naming
+//   the argument; errors of the raw exports are rethrown as AmojoTypeError keeping
+//   `code` (and `line`/`column`);
+// - nothing surfaces as a WebAssembly RuntimeError: such a fault (a bug or an exhausted
+//   memory in the core) becomes an Error with code `internal`, and the host reloads the
+//   module when it can.
+
+export const version = "__AMOJO_VERSION__";
+
+const DEFAULT_BASE_URL = "https://amojo.amocrm.ru";
+const DEFAULT_TOLERANCE_SECONDS = 900;
+const DEFAULT_WEBHOOK_LIMIT = 1024 * 1024;
+// Numbers are milliseconds (like Date.now()); below this (March 1973) they are seconds.
+const MIN_MILLISECONDS = 1e11;
+const STYLES = ["compact", "php"];
+const LANGS = ["en", "ru"];
+
+const encoder = new TextEncoder();
+const objectToString = Object.prototype.toString;
+
+/** A bad argument, or an error of the core about an argument's value. */
+export class AmojoTypeError extends TypeError {
+  constructor(message, code, details) {
+    super(message);
+    this.name = "AmojoTypeError";
+    this.code = code || "invalid_argument";
+    if (details) {
+      for (const key of Object.keys(details)) {
+        if (details[key] !== undefined) {
+          this[key] = details[key];
+        }
+      }
+    }
+  }
+}
+
+/** Thrown by buildRequest when the request does not pass validation. */
+export class AmojoValidationError extends Error {
+  constructor(report) {
+    const errors = report.errors || [];
+    const where = report.endpoint ? `the ${report.endpoint} request` : "the request";
+    const first = errors[0];
+    let message = `${where} is invalid`;
+    if (first) {
+      message += `: ${first.path === "" ? "" : `${first.path}: `}${first.message}`;
+      if (errors.length > 1) {
+        message += ` (and ${errors.length - 1} more)`;
+      }
+    }
+    super(message);
+    this.name = "AmojoValidationError";
+    this.code = "invalid_request";
+    this.endpoint = report.endpoint === undefined ? null : report.endpoint;
+    this.errors = errors;
+    this.warnings = report.warnings || [];
+    this.truncated = Boolean(report.truncated);
+  }
+}
+
+// ---- describing and checking values ---------------------------------------------------
+
+function describe(value) {
+  if (value === undefined) {
+    return "undefined";
+  }
+  if (value === null) {
+    return "null";
+  }
+  switch (typeof value) {
+    case "string":
+      return value.length > 40 ? "a string" : `the string ${JSON.stringify(value)}`;
+    case "number":
+      return `the number ${String(value)}`;
+    case "bigint":
+      return `the BigInt ${String(value)}n`;
+    case "boolean":
+      return `the boolean ${String(value)}`;
+    case "symbol":
+      return "a Symbol";
+    case "function":
+      return "a function";
+    default:
+      break;
+  }
+  if (Array.isArray(value)) {
+    return "an array";
+  }
+  const tag = objectToString.call(value).slice(8, -1);
+  if (tag === "Object") {
+    const proto = Object.getPrototypeOf(value);
+    const ctor = proto && proto.constructor && proto.constructor.name;
+    return ctor && ctor !== "Object" ? `an object (${ctor})` : "an object";
+  }
+  return `a ${tag}`;
+}
+
+function argError(message, code) {
+  return new AmojoTypeError(message, code || "invalid_argument");
+}
+
+function isPlainObject(value) {
+  if (value === null || typeof value !== "object") {
+    return false;
+  }
+  const proto = Object.getPrototypeOf(value);
+  return proto === null || proto === Object.prototype || (objectToString.call(value) === "[object Object]" && Object.getPrototypeOf(proto) === null);
+}
+
+function isArrayBuffer(value) {
+  if (value === null || typeof value !== "object") {
+    return false;
+  }
+  const tag = objectToString.call(value);
+  return tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]";
+}
+
+function isBytes(value) {
+  return ArrayBuffer.isView(value) || isArrayBuffer(value);
+}
+
+// Bytes of a Uint8Array, Buffer, any TypedArray or DataView (only the view's own bytes),
+// or an ArrayBuffer, as a Uint8Array over the same memory.
+function viewBytes(value) {
+  if (isArrayBuffer(value)) {
+    return new Uint8Array(value);
+  }
+  if (value instanceof Uint8Array) {
+    return value;
+  }
+  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+function levenshtein(a, b) {
+  const row = [];
+  for (let j = 0; j <= b.length; j++) {
+    row.push(j);
+  }
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}
+
+function suggest(key, allowed) {
+  const norm = (s) => s.toLowerCase().replace(/[-_]/g, "");
+  let best = null;
+  let bestScore = Infinity;
+  for (const name of allowed) {
+    const a = norm(key);
+    const b = norm(name);
+    const score = a === b ? 0 : a.length >= 3 && (b.startsWith(a) || a.startsWith(b)) ? 1 : levenshtein(a, b);
+    if (score < bestScore) {
+      best = name;
+      bestScore = score;
+    }
+  }
+  return best !== null && bestScore <= 2 ? ` (did you mean \`${best}\`?)` : "";
+}
+
+// An options object: plain object with only known keys (undefined allowed when optional).
+function options(value, name, allowed, required) {
+  if (value === undefined && !required) {
+    return {};
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value) || isBytes(value)) {
+    throw argError(`\`${name}\` must be an object, got ${describe(value)}`);
+  }
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw argError(`unknown option \`${key}\` in \`${name}\`${suggest(key, allowed)}; known options: ${allowed.join(", ")}`, "unknown_option");
+    }
+  }
+  return value;
+}
+
+function string(value, name, { optional = false, nonEmpty = false } = {}) {
+  if (value === undefined && optional) {
+    return undefined;
+  }
+  if (typeof value !== "string") {
+    if (value === undefined) {
+      throw argError(`\`${name}\` is required (a string)`, "missing_argument");
+    }
+    throw argError(`\`${name}\` must be a string, got ${describe(value)}`);
+  }
+  if (nonEmpty && value === "") {
+    throw argError(`\`${name}\` must not be empty`);
+  }
+  return value;
+}
+
+function oneOf(value, name, allowed, fallback) {
+  if (value === undefined) {
+    return fallback;
+  }
+  if (typeof value !== "string" || !allowed.includes(value)) {
+    throw argError(`\`${name}\` must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${describe(value)}`, name === "style" ? "invalid_style" : name === "lang" ? "invalid_lang" : "invalid_argument");
+  }
+  return value;
+}
+
+function boolean(value, name, fallback) {
+  if (value === undefined) {
+    return fallback;
+  }
+  if (typeof value !== "boolean") {
+    throw argError(`\`${name}\` must be a boolean, got ${describe(value)}`);
+  }
+  return value;
+}
+
+// Raw bytes: a string (its UTF-8) or anything byte-like. `empty` says what null/undefined
+// mean (an empty body) when allowed.
+function bytes(value, name, { allowMissing = false, what = "a string or a Uint8Array" } = {}) {
+  if ((value === undefined || value === null) && allowMissing) {
+    return new Uint8Array(0);
+  }
+  if (typeof value === "string") {
+    return encoder.encode(value);
+  }
+  if (isBytes(value)) {
+    return viewBytes(value);
+  }
+  if (value === undefined) {
+    throw argError(`\`${name}\` is required (${what})`, "missing_argument");
+  }
+  throw argError(`\`${name}\` must be ${what} (Buffer, ArrayBuffer and typed-array views are accepted too), got ${describe(value)}`);
+}
+
+const PARSED_BODY_HINT =
+  "the signature covers the raw bytes of the body, so it must be verified before any JSON parser runs: " +
+  "pass the body as received (a string, Buffer or Uint8Array). In Express, mount " +
+  "`express.raw({ type: \"*/*\" })` on the hook route before any `express.json()`, or use webhookMiddleware()";
+
+// A received body: bytes or a string; a parsed object is the classic trap.
+function receivedBody(value, name) {
+  if (value === undefined || value === null || typeof value === "string" || isBytes(value)) {
+    return bytes(value, name, { allowMissing: true });
+  }
+  if (typeof value === "object") {
+    throw argError(`\`${name}\` is ${describe(value)}, i.e. the body was already parsed: ${PARSED_BODY_HINT}`, "body_already_parsed");
+  }
+  throw argError(`\`${name}\` must be a string or a Uint8Array, got ${describe(value)}`);
+}
+
+function secretBytes(value, name) {
+  return bytes(value, name, { what: "a string or a Uint8Array (the channel secret)" });
+}
+
+// `{ secret }` or `{ secrets: [...] }`: a list of secrets as Uint8Arrays.
+function secretList(o, where) {
+  const hasOne = o.secret !== undefined;
+  const hasMany = o.secrets !== undefined;
+  if (hasOne && hasMany) {
+    throw argError(`give either \`secret\` or \`secrets\` to ${where}, not both`);
+  }
+  if (!hasOne && !hasMany) {
+    throw argError(`${where} needs \`secret\` (or \`secrets\`, an array, to accept several during a rotation)`, "missing_argument");
+  }
+  if (hasOne) {
+    if (Array.isArray(o.secret)) {
+      throw argError("`secret` is an array: pass several secrets as `secrets`");
+    }
+    return [secretBytes(o.secret, "secret")];
+  }
+  return secretArray(o.secrets, "secrets");
+}
+
+function secretArray(value, name) {
+  if (!Array.isArray(value)) {
+    throw argError(`\`${name}\` must be an array of strings or Uint8Arrays, got ${describe(value)}`);
+  }
+  return value.map((s, i) => secretBytes(s, `${name}[${i}]`));
+}
+
+// Milliseconds (number) or a Date → whole unix seconds.
+function seconds(value, name) {
+  if (objectToString.call(value) === "[object Date]") {
+    const t = Date.prototype.getTime.call(value);
+    if (!Number.isFinite(t)) {
+      throw argError(`\`${name}\` is an invalid Date`, "invalid_date");
+    }
+    return Math.floor(t / 1000);
+  }
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) {
+      throw argError(`\`${name}\` must be a finite number of milliseconds, got ${describe(value)}`, "invalid_date");
+    }
+    if (value < 0) {
+      throw argError(`\`${name}\` must not be before 1970, got ${describe(value)}`, "invalid_date");
+    }
+    if (value < MIN_MILLISECONDS) {
+      throw argError(`\`${name}\` is ${String(value)}, which looks like unix seconds; numbers are milliseconds like Date.now(): pass ${String(value)}000 or a Date`, "invalid_date");
+    }
+    return Math.floor(value / 1000);
+  }
+  throw argError(`\`${name}\` must be a Date or a number of milliseconds, got ${describe(value)}`, "invalid_date");
+}
+
+function escapePointer(key) {
+  return key.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+// JSON.stringify, loud about what it would silently drop or mangle.
+function toJson(value, name) {
+  if (value === null || typeof value !== "object" || isBytes(value)) {
+    throw argError(`\`${name}\` must be an object (or its JSON text as a string), got ${describe(value)}`);
+  }
+  const pointers = new Map();
+  const at = (pointer) => (pointer === "" ? `\`${name}\`` : `\`${name}\` at \`${pointer}\``);
+  let text;
+  try {
+    text = JSON.stringify(value, function replacer(key, v) {
+      const parent = pointers.get(this);
+      const pointer = parent === undefined ? "" : `${parent}/${escapePointer(key)}`;
+      switch (typeof v) {
+        case "bigint":
+          throw argError(`${at(pointer)} is a BigInt, which JSON.stringify cannot write; convert it with Number() (or to a string) first`, "invalid_payload");
+        case "function":
+          throw argError(`${at(pointer)} is a function; JSON has no functions`, "invalid_payload");
+        case "symbol":
+          throw argError(`${at(pointer)} is a Symbol; JSON has no symbols`, "invalid_payload");
+        case "number":
+          if (!Number.isFinite(v)) {
+            throw argError(`${at(pointer)} is ${String(v)}, which JSON cannot represent (JSON.stringify would write null)`, "invalid_payload");
+          }
+          break;
+        case "object":
+          if (v !== null) {
+            const tag = objectToString.call(v);
+            if (tag === "[object Map]" || tag === "[object Set]") {
+              throw argError(`${at(pointer)} is a ${tag.slice(8, -1)}, which JSON.stringify writes as {}; convert it to a plain object or array first`, "invalid_payload");
+            }
+            pointers.set(v, pointer);
+          }
+          break;
+        default:
+          break;
+      }
+      return v;
+    });
+  } catch (e) {
+    if (e instanceof AmojoTypeError) {
+      throw e;
+    }
+    const detail = (e && typeof e.message === "string" ? e.message : String(e)).replace(/\s+/g, " ");
+    if (/circular|cyclic/i.test(detail)) {
+      throw argError(`\`${name}\` has a circular reference, so it cannot be written as JSON (${detail})`, "invalid_payload");
+    }
+    throw argError(`\`${name}\` cannot be written as JSON: ${detail}`, "invalid_payload");
+  }
+  if (typeof text !== "string") {
+    throw argError(`\`${name}\` has no JSON form (its toJSON returned ${describe(text)})`, "invalid_payload");
+  }
+  return text;
+}
+
+// A header value from a plain object, Node's req.headers or a fetch Headers.
+function headerValue(headers, name) {
+  if (headers === null || typeof headers !== "object") {
+    return undefined;
+  }
+  if (typeof headers.get === "function" && !isPlainObject(headers)) {
+    const v = headers.get(name);
+    return v === null ? undefined : v;
+  }
+  const lower = name.toLowerCase();
+  let found;
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() === lower && headers[key] !== undefined) {
+      if (found !== undefined) {
+        return [].concat(found, headers[key]);
+      }
+      found = headers[key];
+    }
+  }
+  return found;
+}
+
+// Headers in any common shape → `[name, value, name, value, ...]`.
+function flattenHeaders(headers, name) {
+  const out = [];
+  const add = (key, value, depth) => {
+    if (typeof key !== "string") {
+      throw argError(`\`${name}\` has a header name that is ${describe(key)}, not a string`, "invalid_headers");
+    }
+    if (value === undefined) {
+      return;
+    }
+    if (Array.isArray(value) && depth === 0) {
+      for (const v of value) {
+        add(key, v, 1);
+      }
+      return;
+    }
+    if (typeof value === "number" && Number.isFinite(value)) {
+      out.push(key, String(value));
+      return;
+    }
+    if (typeof value !== "string") {
+      throw argError(`\`${name}\`: header \`${key}\` must be a string (or an array of strings for a repeated header), got ${describe(value)}`, "invalid_headers");
+    }
+    out.push(key, value);
+  };
+  if (headers === undefined || headers === null) {
+    throw argError(`\`${name}\` is required: a plain object, a fetch Headers, Node's req.headers or req.rawHeaders`, "missing_argument");
+  }
+  if (typeof headers !== "object") {
+    throw argError(`\`${name}\` must be a plain object, a fetch Headers, Node's req.headers or req.rawHeaders, got ${describe(headers)}`, "invalid_headers");
+  }
+  if (Array.isArray(headers)) {
+    if (headers.every((h) => typeof h === "string")) {
+      if (headers.length % 2 !== 0) {
+        throw argError(`\`${name}\` as a flat array (Node's req.rawHeaders) must hold name/value pairs; it has an odd length`, "invalid_headers");
+      }
+      return headers.slice();
+    }
+    for (const pair of headers) {
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw argError(`\`${name}\` as an array must be Node's flat req.rawHeaders or [name, value] pairs`, "invalid_headers");
+      }
+      add(pair[0], pair[1], 0);
+    }
+    return out;
+  }
+  if (!isPlainObject(headers)) {
+    if (typeof headers.forEach === "function") {
+      headers.forEach((value, key) => add(key, value, 0));
+      return out;
+    }
+    if (typeof headers[Symbol.iterator] === "function") {
+      for (const entry of headers) {
+        if (!Array.isArray(entry) || entry.length !== 2) {
+          throw argError(`\`${name}\` must iterate over [name, value] pairs`, "invalid_headers");
+        }
+        add(entry[0], entry[1], 0);
+      }
+      return out;
+    }
+  }
+  for (const key of Object.keys(headers)) {
+    add(key, headers[key], 0);
+  }
+  return out;
+}
+
+// The API path of a full URL or a path: [origin or null, path with query].
+function splitUrl(path) {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*)(.*)$/s.exec(path);
+  if (!m) {
+    return [null, path];
+  }
+  return [m[1], m[2]];
+}
+
+function baseUrl(value) {
+  const s = string(value, "baseUrl");
+  const m = /^(https?:\/\/[^/?#\s]+)(\/[^?#\s]*)?$/i.exec(s);
+  if (!m) {
+    throw argError(`\`baseUrl\` must be an http(s) URL without query or fragment, like "${DEFAULT_BASE_URL}", got ${describe(value)}`);
+  }
+  return s.replace(/\/+$/, "");
+}
+
+function hookEndpoint(json) {
+  if (json !== null && typeof json === "object" && !Array.isArray(json)) {
+    if (json.message !== undefined) {
+      return "webhook_message";
+    }
+    const action = json.action;
+    if (action !== null && typeof action === "object") {
+      if (action.typing !== undefined) {
+        return "webhook_typing";
+      }
+      if (action.reaction !== undefined) {
+        return "webhook_reaction";
+      }
+    }
+  }
+  return null;
+}
+
+function concatChunks(chunks, size) {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+function fail(status, reason, message) {
+  const e = new Error(message);
+  e.status = status;
+  e.reason = reason;
+  return e;
+}
+
+// Reads a Node request stream (or any emitter of "data"/"end") to the end.
+function readStream(req, limit) {
+  if (req.readableEnded === true || req.destroyed === true) {
+    return Promise.reject(argError(`the request body stream was already read (or closed) and \`req.body\` is ${describe(req.body)}: ${PARSED_BODY_HINT}`, "body_already_read"));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    let done = false;
+    const finish = (err, value) => {
+      if (done) {
+        return;
+      }
+      done = true;
+      if (typeof req.removeListener === "function") {
+        req.removeListener("data", onData);
+        req.removeListener("end", onEnd);
+        req.removeListener("error", onError);
+        req.removeListener("close", onClose);
+      }
+      if (err) {
+        reject(err);
+      } else {
+        resolve(value);
+      }
+    };
+    const onData = (chunk) => {
+      const b = typeof chunk === "string" ? encoder.encode(chunk) : isBytes(chunk) ? viewBytes(chunk) : null;
+      if (b === null) {
+        finish(argError(`the request stream emitted ${describe(chunk)}, not bytes`, "invalid_body"));
+        return;
+      }
+      size += b.length;
+      if (size > limit) {
+        if (typeof req.pause === "function") {
+          req.pause();
+        }
+        finish(fail(413, "body_too_large", `the body is larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(b);
+    };
+    const onEnd = () => finish(null, concatChunks(chunks, size));
+    const onError = (err) => finish(err);
+    const onClose = () => finish(fail(400, "aborted", "the request was closed before its body was read"));
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
+  });
+}
+
+// ---- the factory ------------------------------------------------------------------------
+
+/**
+ * host: {
+ *   raw(): the raw exports,
+ *   ready(): whether they can be called (browser entry: after init),
+ *   reset?(): reloads the module after a fault,
+ *   init(input?), initSync(input?)
+ * }
+ */
+export function createApi(host) {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+
+  function need() {
+    if (!host.ready()) {
+      const e = new Error("amojo-kit: the WebAssembly module is not initialised yet: call `await init()` (or `initSync({ module })`) first");
+      e.code = "not_initialized";
+      throw e;
+    }
+  }
+
+  function call(name, args) {
+    need();
+    try {
+      return host.raw()[name](...args);
+    } catch (e) {
+      if (e instanceof TypeError && typeof e.code === "string") {
+        const err = new AmojoTypeError(e.message, e.code, { line: e.line, column: e.column });
+        throw err;
+      }
+      if (e instanceof AmojoTypeError) {
+        throw e;
+      }
+      let reloaded = false;
+      if (typeof host.reset === "function") {
+        try {
+          host.reset();
+          reloaded = true;
+        } catch (_) {
+          reloaded = false;
+        }
+      }
+      const detail = e && typeof e.message === "string" ? e.message : "unknown";
+      const err = new Error(`amojo-kit: internal fault in the WebAssembly core during ${name} (${detail})${reloaded ? "; the module was reloaded and keeps working" : ""}. Please report it with the input that caused it`);
+      err.name = "AmojoInternalError";
+      err.code = "internal";
+      err.cause = e;
+      throw err;
+    }
+  }
+
+  function contentMd5(body) {
+    need();
+    if (typeof body === "string") {
+      return call("rawMd5Str", [body]);
+    }
+    return call("rawMd5", [bytes(body, "body")]);
+  }
+
+  function formatDate(at) {
+    need();
+    const s = at === undefined ? Math.floor(Date.now() / 1000) : seconds(at, "at");
+    return call("rawFormatDate", [s]);
+  }
+
+  function serializeBody(payload, opts) {
+    need();
+    const o = options(opts, "options", ["style"], false);
+    const style = oneOf(o.style, "style", STYLES, "compact");
+    const text = typeof payload === "string" ? payload : toJson(payload, "payload");
+    return call("rawReserialize", [text, style]);
+  }
+
+  function signRequest(input) {
+    need();
+    const o = options(input, "signRequest(...)", ["secret", "method", "path", "body", "date", "contentType"], true);
+    const secret = secretBytes(o.secret, "secret");
+    const method = string(o.method, "method");
+    const path = string(o.path, "path");
+    if (o.body !== undefined && o.body !== null && typeof o.body === "object" && !isBytes(o.body)) {
+      throw argError(`\`body\` is ${describe(o.body)}: sign the exact bytes you send; serialize the payload with serializeBody() (or use buildRequest())`);
+    }
+    const body = bytes(o.body, "body", { allowMissing: true });
+    const contentType = string(o.contentType, "contentType", { optional: true });
+    let dateText;
+    let dateSeconds = 0;
+    if (o.date === undefined) {
+      dateSeconds = Math.floor(Date.now() / 1000);
+    } else if (typeof o.date === "string") {
+      dateText = o.date;
+    } else {
+      dateSeconds = seconds(o.date, "date");
+    }
+    return call("rawSign", [secret, method, path, body, contentType, dateText, dateSeconds]);
+  }
+
+  function validate(endpoint, payload, opts) {
+    need();
+    const name = string(endpoint, "endpoint");
+    const o = options(opts, "options", ["lang"], false);
+    const lang = oneOf(o.lang, "lang", LANGS, "en");
+    if (typeof payload === "string") {
+      return call("rawValidateStr", [name, payload, lang]);
+    }
+    if (isBytes(payload)) {
+      return call("rawValidate", [name, viewBytes(payload), lang]);
+    }
+    if (payload === undefined) {
+      throw argError("`payload` is required: an object, or the body's JSON text as a string", "missing_argument");
+    }
+    return call("rawValidateStr", [name, toJson(payload, "payload"), lang]);
+  }
+
+  function requestBody(body) {
+    if (body === undefined || body === null) {
+      return new Uint8Array(0);
+    }
+    if (typeof body === "string" || isBytes(body)) {
+      return bytes(body, "body");
+    }
+    return encoder.encode(toJson(body, "body"));
+  }
+
+  function validateRequest(input, opts) {
+    need();
+    const o = options(input, "validateRequest(...)", ["method", "path", "body"], true);
+    const method = string(o.method, "method");
+    const path = string(o.path, "path");
+    const body = requestBody(o.body);
+    const lang = oneOf(options(opts, "options", ["lang"], false).lang, "lang", LANGS, "en");
+    return call("rawValidateRequest", [method, path, body, lang]);
+  }
+
+  // The method of the endpoint a path belongs to (throws when no endpoint matches).
+  function routeMethod(path, lang) {
+    const route = call("rawRoute", [path]);
+    if (route === null) {
+      throw new AmojoValidationError(call("rawValidateRequest", ["POST", path, new Uint8Array(0), lang]));
+    }
+    return route.method;
+  }
+
+  function buildRequest(input) {
+    need();
+    const o = options(input, "buildRequest(...)", ["secret", "method", "path", "payload", "date", "style", "baseUrl", "lang"], true);
+    const secret = secretBytes(o.secret, "secret");
+    const path = string(o.path, "path");
+    const style = oneOf(o.style, "style", STYLES, "compact");
+    const lang = oneOf(o.lang, "lang", LANGS, "en");
+    const base = o.baseUrl === undefined ? undefined : baseUrl(o.baseUrl);
+    if (o.date !== undefined && typeof o.date !== "string") {
+      seconds(o.date, "date");
+    }
+    let method = string(o.method, "method", { optional: true });
+    const body = o.payload === undefined ? "" : serializeBody(o.payload, { style });
+    if (method === undefined) {
+      method = routeMethod(path, lang);
+    }
+    const report = call("rawValidateRequest", [method, path, encoder.encode(body), lang]);
+    if (!report.valid) {
+      throw new AmojoValidationError(report);
+    }
+    const signed = signRequest({ secret, method, path, body, date: o.date });
+    const [origin, rest] = splitUrl(path);
+    const url = (base !== undefined ? base : origin !== null ? origin : DEFAULT_BASE_URL) + rest;
+    return {
+      url,
+      method: method.toUpperCase(),
+      headers: signed.headers,
+      body: body === "" ? undefined : body,
+      warnings: report.warnings,
+    };
+  }
+
+  function receivedArgs(input, where) {
+    const o = options(input, where, ["secret", "secrets", "method", "path", "headers", "body", "now", "toleranceSeconds"], true);
+    const secrets = secretList(o, where);
+    const method = string(o.method, "method");
+    const path = string(o.path, "path");
+    const headers = flattenHeaders(o.headers, "headers");
+    const body = receivedBody(o.body, "body");
+    const now = o.now === undefined ? Math.floor(Date.now() / 1000) : seconds(o.now, "now");
+    let tolerance = DEFAULT_TOLERANCE_SECONDS;
+    if (o.toleranceSeconds !== undefined) {
+      if (typeof o.toleranceSeconds !== "number" || !Number.isFinite(o.toleranceSeconds) || o.toleranceSeconds < 0) {
+        throw argError(`\`toleranceSeconds\` must be a finite number ≥ 0 (0 disables the clock check), got ${describe(o.toleranceSeconds)}`, "invalid_time");
+      }
+      tolerance = Math.floor(o.toleranceSeconds);
+    }
+    return [secrets, method, path, headers, body, now, tolerance];
+  }
+
+  function verifyRequest(input) {
+    need();
+    return call("rawVerify", receivedArgs(input, "verifyRequest(...)"));
+  }
+
+  function diagnoseRequest(input) {
+    need();
+    return call("rawDiagnose", receivedArgs(input, "diagnoseRequest(...)"));
+  }
+
+  function signWebhook(body, secret) {
+    need();
+    const b = bytes(body, "body", { what: "the raw hook body: a string or a Uint8Array" });
+    return call("rawSignWebhook", [secretBytes(secret, "secret"), b]);
+  }
+
+  // The signature header as received: null/undefined = absent.
+  function missingSignature(signature) {
+    if (signature === undefined || signature === null) {
+      return { ok: false, reason: "missing_header", message: "the `X-Signature` header is missing" };
+    }
+    if (Array.isArray(signature) && signature.length > 1) {
+      return { ok: false, reason: "duplicate_header", message: "the `X-Signature` header is repeated" };
+    }
+    return null;
+  }
+
+  function verifyWebhook(input) {
+    need();
+    const o = options(input, "verifyWebhook(...)", ["body", "signature", "secret", "secrets"], true);
+    const secrets = secretList(o, "verifyWebhook(...)");
+    if (!("body" in o) || o.body === undefined) {
+      throw argError("`body` is required (the raw hook body: a string or a Uint8Array)", "missing_argument");
+    }
+    const body = receivedBody(o.body, "body");
+    if (!("signature" in o)) {
+      throw argError("`signature` is required: the received `X-Signature` header (null or undefined when absent)", "missing_argument");
+    }
+    const missing = missingSignature(o.signature);
+    if (missing) {
+      return missing;
+    }
+    const sig = Array.isArray(o.signature) ? o.signature[0] : o.signature;
+    return call("rawVerifyWebhook", [secrets, body, string(sig, "signature")]);
+  }
+
+  // Signature check, then JSON, then (optionally) validation of a received hook.
+  function checkHook(body, signature, secrets, validateBody) {
+    const missing = missingSignature(signature);
+    let outcome = missing;
+    if (!outcome) {
+      const sig = Array.isArray(signature) ? signature[0] : signature;
+      if (typeof sig !== "string") {
+        outcome = { ok: false, reason: "malformed_signature", message: "the `X-Signature` header is not a string" };
+      } else {
+        outcome = call("rawVerifyWebhook", [secrets, body, sig]);
+      }
+    }
+    if (!outcome.ok) {
+      return { ...outcome, body, json: undefined };
+    }
+    let json;
+    try {
+      json = JSON.parse(decoder.decode(body));
+    } catch (e) {
+      const detail = e && typeof e.message === "string" ? e.message : "not UTF-8";
+      return { ok: false, reason: "invalid_json", message: `the hook body is not JSON: ${detail}`, body, json: undefined };
+    }
+    const result = { ok: true, secretIndex: outcome.secretIndex, body, json };
+    if (validateBody) {
+      const endpoint = hookEndpoint(json);
+      if (endpoint === null) {
+        return { ok: false, reason: "invalid_body", message: "the hook body is neither a message, a typing nor a reaction hook", body, json: undefined };
+      }
+      const report = call("rawValidate", [endpoint, body, "en"]);
+      if (!report.valid) {
+        const first = report.errors[0];
+        return { ok: false, reason: "invalid_body", message: `the ${endpoint} hook is invalid: ${first.path === "" ? "" : `${first.path}: `}${first.message}`, body, json: undefined, validation: report };
+      }
+      result.validation = report;
+    }
+    return result;
+  }
+
+  async function verifyWebhookRequest(request, secrets, opts) {
+    need();
+    if (request === null || typeof request !== "object" || typeof request.arrayBuffer !== "function" || request.headers === null || typeof request.headers !== "object" || typeof request.headers.get !== "function") {
+      throw argError(`\`request\` must be a fetch API Request, got ${describe(request)}`);
+    }
+    if (secrets === undefined) {
+      throw argError("`secrets` is required: the channel secret, or an array of secrets", "missing_argument");
+    }
+    const list = Array.isArray(secrets) ? secretArray(secrets, "secrets") : [secretBytes(secrets, "secrets")];
+    const o = options(opts, "options", ["validate"], false);
+    const validateBody = boolean(o.validate, "validate", false);
+    if (request.bodyUsed === true) {
+      throw argError("the request body was already read; verify the hook before reading it (the signature covers the raw bytes)", "body_already_read");
+    }
+    const body = new Uint8Array(await request.arrayBuffer());
+    return checkHook(body, request.headers.get("x-signature"), list, validateBody);
+  }
+
+  function respond(res, status, payload) {
+    if (res.headersSent) {
+      return;
+    }
+    const text = JSON.stringify(payload);
+    if (typeof res.setHeader === "function" && typeof res.end === "function") {
+      res.statusCode = status;
+      res.setHeader("Content-Type", "application/json; charset=utf-8");
+      res.end(text);
+    } else if (typeof res.status === "function") {
+      res.status(status).json(payload);
+    } else {
+      throw argError("`res` is not a Node/Express response (no setHeader/end)");
+    }
+  }
+
+  async function rawHookBody(req, limit) {
+    const body = req.body;
+    if (typeof body === "string") {
+      return encoder.encode(body);
+    }
+    if (isBytes(body)) {
+      return viewBytes(body);
+    }
+    const placeholder = isPlainObject(body) && Object.keys(body).length === 0 && req._body !== true;
+    if (body === undefined || body === null || placeholder) {
+      if (typeof req.on !== "function") {
+        throw argError("`req.body` is undefined and `req` is not a readable stream", "invalid_body");
+      }
+      return readStream(req, limit);
+    }
+    throw argError(`webhookMiddleware: \`req.body\` is ${describe(body)}, i.e. the body was already parsed by a body parser: ${PARSED_BODY_HINT}. Example: app.post("/amojo/hook", express.raw({ type: "*/*" }), webhookMiddleware({ secret }))`, "body_already_parsed");
+  }
+
+  function webhookMiddleware(opts) {
+    need();
+    const o = options(opts, "webhookMiddleware(...)", ["secret", "secrets", "validate", "limit"], true);
+    const secrets = secretList(o, "webhookMiddleware(...)");
+    const validateBody = boolean(o.validate, "validate", false);
+    let limit = DEFAULT_WEBHOOK_LIMIT;
+    if (o.limit !== undefined) {
+      if (typeof o.limit !== "number" || !Number.isInteger(o.limit) || o.limit < 0) {
+        throw argError(`\`limit\` must be a whole number of bytes, got ${describe(o.limit)}`);
+      }
+      limit = o.limit;
+    }
+    async function handle(req, res, next) {
+      let result;
+      try {
+        need();
+        if (req === null || typeof req !== "object" || res === null || typeof res !== "object") {
+          throw argError("webhookMiddleware: `req` and `res` must be the request and response objects");
+        }
+        let body;
+        try {
+          body = await rawHookBody(req, limit);
+        } catch (e) {
+          if (e && e.status) {
+            respond(res, e.status, { ok: false, reason: e.reason, message: e.message });
+            return;
+          }
+          throw e;
+        }
+        result = checkHook(body, headerValue(req.headers, "x-signature"), secrets, validateBody);
+      } catch (err) {
+        next(err);
+        return;
+      }
+      if (!result.ok) {
+        const status = result.reason === "invalid_json" || result.reason === "invalid_body" ? 400 : 401;
+        respond(res, status, { ok: false, reason: result.reason, message: result.message });
+        return;
+      }
+      req.amojo = { body: result.body, json: result.json, secretIndex: result.secretIndex };
+      if (result.validation) {
+        req.amojo.validation = result.validation;
+      }
+      next();
+    }
+    return function amojoWebhook(req, res, next) {
+      if (typeof next !== "function") {
+        throw argError("webhookMiddleware: call it as a middleware (req, res, next)");
+      }
+      return handle(req, res, next);
+    };
+  }
+
+  function endpoints() {
+    need();
+    return call("rawEndpoints", []);
+  }
+
+  return {
+    version,
+    init: host.init,
+    initSync: host.initSync,
+    AmojoTypeError,
+    AmojoValidationError,
+    contentMd5,
+    formatDate,
+    serializeBody,
+    signRequest,
+    buildRequest,
+    verifyRequest,
+    diagnoseRequest,
+    signWebhook,
+    verifyWebhook,
+    verifyWebhookRequest,
+    webhookMiddleware,
+    validate,
+    validateRequest,
+    endpoints,
+  };
+}

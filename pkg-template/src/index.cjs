@@ -1,0 +1,25 @@
+"use strict";
+// amojo-kit for Node.js (require). The WebAssembly module is compiled and instantiated
+// synchronously when this file loads, so there is nothing to initialise: init() and
+// initSync() exist only so that code written for the browser entry runs unchanged.
+
+const { createApi } = require("./lib/api.cjs");
+
+const GLUE = require.resolve("./wasm/node.cjs");
+let raw = require(GLUE);
+
+async function init(_input) {}
+
+function initSync(_input) {}
+
+module.exports = createApi({
+  raw: () => raw,
+  ready: () => true,
+  // After a fault inside the core (which should never happen), load a fresh instance.
+  reset() {
+    delete require.cache[GLUE];
+    raw = require(GLUE);
+  },
+  init,
+  initSync,
+});

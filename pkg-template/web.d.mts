@@ -1,0 +1,19 @@
+// Types of the browser entry (web.mjs): the API of index.d.ts, plus the module loading.
+// Every function throws until `init()` or `initSync()` has run.
+
+export * from "./index.js";
+
+/** What `init` can load the module from. */
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+/** Loads the WebAssembly module. Without an argument it fetches `wasm/amojo_kit_bg.wasm`
+ * next to the entry (bundlers such as Vite and webpack 5 rewrite that URL). Idempotent. */
+export function init(
+  input?: { module_or_path: InitInput | Promise<InitInput> } | { module: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
+): Promise<void>;
+
+/** Instantiates synchronously from a compiled module or the .wasm bytes (workers,
+ * Cloudflare Workers with a wasm import, tests). Idempotent. */
+export function initSync(input: { module: WebAssembly.Module | BufferSource } | WebAssembly.Module | BufferSource): void;
+
+export default init;

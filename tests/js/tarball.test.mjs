@@ -1,0 +1,48 @@
+// `npm pack ./pkg` gives a tarball that installs offline (no dependencies) into a fresh
+// project, where require, import, the browser entry and the types all resolve.
+import test from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { pkgDir } from "./helpers.mjs";
+
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+const quiet = { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } };
+
+test("npm pack → npm install --offline → require, import, types", { timeout: 120000 }, () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "amojo-kit-pack-"));
+  try {
+    const packed = JSON.parse(execFileSync(npm, ["pack", pkgDir, "--pack-destination", tmp, "--json"], quiet));
+    const info = packed[0];
+    const files = info.files.map((f) => f.path).sort();
+    for (const f of ["package.json", "README.md", "LICENSE", "index.cjs", "index.mjs", "web.mjs", "index.d.ts", "index.d.mts", "web.d.mts", "payloads.d.ts", "lib/api.cjs", "lib/api.mjs", "wasm/amojo_kit_bg.wasm", "wasm/node.cjs", "wasm/web.mjs"]) {
+      assert.ok(files.includes(f), `the tarball lacks ${f}: ${files.join(", ")}`);
+    }
+    assert.equal(files.length, 15, files.join(", "));
+    const tgz = path.join(tmp, info.filename);
+    assert.ok(fs.existsSync(tgz));
+
+    const project = path.join(tmp, "project");
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+    execFileSync(npm, ["install", "--offline", "--no-audit", "--no-fund", "--no-package-lock", tgz], { ...quiet, cwd: project });
+    const installed = path.join(project, "node_modules", "amojo-kit");
+    assert.ok(fs.existsSync(path.join(installed, "package.json")));
+
+    const run = (args) => execFileSync(process.execPath, args, { ...quiet, cwd: project }).trim();
+    const cjs = run(["-e", 'const a = require("amojo-kit"); console.log(a.contentMd5("abc"), require.resolve("amojo-kit").endsWith("index.cjs"), require("amojo-kit/package.json").version === a.version)']);
+    assert.equal(cjs, "900150983cd24fb0d6963f7d28e17f72 true true");
+    const esm = run(["--input-type=module", "-e", 'import init, { contentMd5, signRequest } from "amojo-kit"; await init(); console.log(contentMd5("abc"), typeof signRequest, import.meta.resolve("amojo-kit").endsWith("index.mjs"))']);
+    assert.equal(esm, "900150983cd24fb0d6963f7d28e17f72 function true");
+    const web = run(["--input-type=module", "-e", 'import fs from "node:fs"; import { initSync, contentMd5 } from "amojo-kit/web"; import { createRequire } from "node:module"; const wasm = createRequire(import.meta.url).resolve("amojo-kit/wasm/amojo_kit_bg.wasm"); initSync({ module: fs.readFileSync(wasm) }); console.log(contentMd5("abc"))']);
+    assert.equal(web, "900150983cd24fb0d6963f7d28e17f72");
+
+    const pkgJson = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+    assert.ok(fs.existsSync(path.join(installed, pkgJson.types)), "types file");
+    assert.ok(fs.existsSync(path.join(installed, "payloads.d.ts")));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

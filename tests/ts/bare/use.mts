@@ -1,0 +1,1 @@
+import { contentMd5 } from "amojo-kit"; contentMd5("x");

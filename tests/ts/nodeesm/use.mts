@@ -1,0 +1,36 @@
+import init, { signRequest, buildRequest, verifyRequest, diagnoseRequest, verifyWebhook, verifyWebhookRequest, webhookMiddleware, validate, validateRequest, endpoints, version, contentMd5, formatDate, serializeBody, signWebhook, AmojoTypeError, AmojoValidationError, type Endpoint, type VerifyOutcome } from "amojo-kit";
+import express from "express";
+import http from "node:http";
+
+await init();
+const s = signRequest({ secret: "s", method: "POST", path: "/x", body: new Uint8Array(2), date: new Date() });
+const h: string = s.headers["X-Signature"];
+const b = buildRequest({ secret: Buffer.from("s"), path: "/v2/origin/custom/x/connect", payload: { a: 1 }, style: "php" });
+await fetch(b.url, b);
+const o: VerifyOutcome = verifyRequest({ secrets: ["a", new Uint8Array(1)], method: "POST", path: "/", headers: new Headers(), body: Buffer.from("") });
+if (!o.ok) { const r: string = o.reason; }
+verifyRequest({ secret: "a", method: "POST", path: "/", headers: { "x-a": ["1", "2"] } });
+http.createServer((req) => { verifyRequest({ secret: "a", method: req.method!, path: req.url!, headers: req.headers }); verifyRequest({ secret: "a", method: req.method!, path: req.url!, headers: req.rawHeaders }); });
+const d = diagnoseRequest({ secret: "s", method: "GET", path: "/", headers: {}, now: Date.now(), toleranceSeconds: 0 });
+d.findings.forEach((f) => f.component);
+verifyWebhook({ secret: "s", body: "{}", signature: null });
+const rr = await verifyWebhookRequest(new Request("http://x"), ["a", "b"], { validate: true });
+if (rr.ok) { rr.json; rr.secretIndex; }
+const app = express();
+app.post("/hook", express.raw({ type: "*/*" }), webhookMiddleware({ secret: "s" }), (req, res) => { res.json(req.amojo?.json); });
+const v = validate("connect", { a: 1 }, { lang: "ru" });
+const e: Endpoint = v.endpoint;
+validateRequest({ method: "GET", path: "/" }).endpoint;
+const names: Endpoint[] = endpoints();
+const ver: string = version;
+contentMd5(new DataView(new ArrayBuffer(1)));
+formatDate(); serializeBody({ a: 1 }, { style: "compact" }); signWebhook("x", "y");
+try { } catch (err) { if (err instanceof AmojoTypeError) { const c: string = err.code; } if (err instanceof AmojoValidationError) { err.errors[0].path; } }
+// @ts-expect-error unknown option
+signRequest({ secret: "s", method: "POST", path: "/x", content_type: "x" });
+// @ts-expect-error both secret and secrets
+verifyRequest({ secret: "a", secrets: ["b"], method: "POST", path: "/", headers: {} });
+// @ts-expect-error wrong endpoint
+validate("nope", {});
+// @ts-expect-error number method
+signRequest({ secret: "s", method: 1, path: "/x" });
