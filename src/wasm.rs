@@ -233,8 +233,22 @@ impl Received {
             },
         })
     }
-    fn keys(&self) -> Vec<&[u8]> {
-        self.secrets.iter().map(Vec::as_slice).collect()
+    /// Runs a library check (verify or diagnose) on the request.
+    fn check<R>(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        f: impl FnOnce(&ReceivedRequest<'_>, &[&[u8]], &VerifyOptions) -> R,
+    ) -> R {
+        let keys: Vec<&[u8]> = self.secrets.iter().map(Vec::as_slice).collect();
+        let req = ReceivedRequest {
+            method,
+            path,
+            headers: &self.headers,
+            body,
+        };
+        f(&req, &keys, &self.opts)
     }
 }
 
@@ -250,16 +264,11 @@ pub fn raw_verify(
     tolerance_seconds: f64,
 ) -> Result<JsValue, JsValue> {
     let r = Received::new(secret_list, flat_headers, now_seconds, tolerance_seconds)?;
-    let req = ReceivedRequest {
+    to_js(&Outcome::from(&r.check(
         method,
         path,
-        headers: &r.headers,
         body,
-    };
-    to_js(&Outcome::from(&crate::verify_request(
-        &req,
-        &r.keys(),
-        &r.opts,
+        crate::verify_request,
     )))
 }
 
@@ -311,14 +320,12 @@ pub fn raw_diagnose(
     tolerance_seconds: f64,
 ) -> Result<JsValue, JsValue> {
     let r = Received::new(secret_list, flat_headers, now_seconds, tolerance_seconds)?;
-    let req = ReceivedRequest {
+    to_js(&diagnosis_out(&r.check(
         method,
         path,
-        headers: &r.headers,
         body,
-    };
-    let d = crate::diagnose_request(&req, &r.keys(), &r.opts);
-    to_js(&diagnosis_out(&d))
+        crate::diagnose_request,
+    )))
 }
 
 /// Webhook signature of a raw body.
