@@ -37,9 +37,12 @@ BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/, "",
 TOOLS := $(CURDIR)/target/tools
 WASM_OPT := $(TOOLS)/node_modules/.bin/wasm-opt
 TSC := $(TOOLS)/node_modules/.bin/tsc
+AJV := $(TOOLS)/node_modules/ajv/package.json
+# Python's jsonschema, for the schema cross-check, in a venv of its own.
+PY := $(TOOLS)/py/bin/python
 # Build and test tools from npm, installed once into target/tools (one install so npm
 # does not prune one tool while adding another).
-NPM_TOOLS := binaryen@132 typescript@5.9 @types/node@20 @types/express@4
+NPM_TOOLS := binaryen@132 typescript@5.9 @types/node@20 @types/express@4 ajv@8.17
 
 setup-wasm: setup-rust
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -47,7 +50,10 @@ setup-wasm: setup-rust
 	  echo "installing wasm-bindgen-cli $(BINDGEN_VERSION)"; \
 	  $(CARGO) install wasm-bindgen-cli --version $(BINDGEN_VERSION); fi
 	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Node.js 18+ and npm are required" >&2; exit 1; }
-	@[ -x $(WASM_OPT) ] && [ -x $(TSC) ] || npm install --prefix $(TOOLS) --no-save --no-audit --no-fund $(NPM_TOOLS) >/dev/null
+	@[ -x $(WASM_OPT) ] && [ -x $(TSC) ] && [ -f $(AJV) ] || npm install --prefix $(TOOLS) --no-save --no-audit --no-fund $(NPM_TOOLS) >/dev/null
+
+	@$(PY) -c 'import jsonschema' 2>/dev/null || { python3 -m venv $(TOOLS)/py && \
+	  $(TOOLS)/py/bin/pip install --quiet --disable-pip-version-check jsonschema==4.23.0; }
 
 ## pkg: build the npm package into pkg/ (Node CJS + ESM, browsers)
 pkg: setup-wasm

@@ -6,6 +6,7 @@
 mod messages;
 mod request;
 pub(crate) mod rules;
+mod schema;
 mod suggest;
 mod typescript;
 
@@ -20,6 +21,7 @@ use crate::json::{self, escape_pointer};
 use rules::{Cond, Field, Kind, P, Rule, Shape};
 
 pub use request::{validate_query, validate_request};
+pub use schema::{INEXPRESSIBLE, json_schema, schema_index};
 pub use suggest::suggest;
 pub use typescript::typescript_declarations;
 

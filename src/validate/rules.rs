@@ -232,7 +232,7 @@ pub(crate) static SEND_MESSAGE: Shape = Shape {
 };
 
 //                                                       new_message  edit_message
-static PAYLOAD: Shape = Shape {
+pub(crate) static PAYLOAD: Shape = Shape {
     name: "MessagePayload",
     fields: &[
         fm("timestamp", UNIX_S, Rec, Opt),
