@@ -96,7 +96,9 @@ fn hmac_sha1_hex(key: &str, msg: &str) -> String {
 }
 
 fn tmp_file(name: &str, bytes: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("amojo-cli-tests-{}", std::process::id()));
+    // Under target/tmp (CARGO_TARGET_TMPDIR), not the system temp dir: nothing left behind.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("amojo-cli-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp dir");
     let p = dir.join(name);
     std::fs::write(&p, bytes).expect("write tmp file");
