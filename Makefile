@@ -14,6 +14,7 @@ test: lint
 	$(CARGO) test --doc
 	$(MAKE) test-wasm pkg
 	node --test tests/js/
+	$(PY) tests/schema_crosscheck.py
 
 ## generate: regenerate committed artefacts (payload typings) from the Rust rule tables
 generate: setup-rust

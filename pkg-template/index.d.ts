@@ -443,6 +443,57 @@ export function validateRequest(input: ValidateRequestInput, options?: { lang?: 
 /** The endpoint names. */
 export function endpoints(): Endpoint[];
 
+// ---- JSON Schema ------------------------------------------------------------------------
+
+/** The JSON Schema (draft 2020-12) of an endpoint's body, as in the package's
+ * `schemas/<endpoint>.json`: generated from the validator's rule tables. Unknown keywords
+ * (`x-description-ru`, `x-endpoint`, `x-recommended`) are annotations. */
+export interface JsonSchema<E extends Endpoint = Endpoint> {
+  $schema: "https://json-schema.org/draft/2020-12/schema";
+  /** `urn:amojo-kit:schema:<endpoint>` */
+  $id: `urn:amojo-kit:schema:${E}`;
+  /** `<endpoint> (<METHOD> <path>)` */
+  title: string;
+  /** English; ends with the rules JSON Schema cannot express (see `SchemaIndex.inexpressible`). */
+  description: string;
+  "x-description-ru": string;
+  "x-endpoint": E;
+  /** Valid bodies (the docs' examples); absent when there are none. */
+  examples?: unknown[];
+  type: "object";
+  properties: { [name: string]: unknown };
+  required?: string[];
+  $defs?: { [name: string]: unknown };
+  [keyword: string]: unknown;
+}
+
+/** One endpoint in `schemas/index.json`. */
+export interface SchemaIndexEntry<E extends Endpoint = Endpoint> {
+  /** The file name in the package's `schemas/` folder. */
+  file: `${E}.json`;
+  $id: `urn:amojo-kit:schema:${E}`;
+  title: string;
+  /** The route; null for the webhooks (amoCRM posts them to your URL). */
+  method: string | null;
+  path: string | null;
+}
+
+/** `schemas/index.json`. */
+export interface SchemaIndex {
+  $comment: string;
+  schemas: { [E in Endpoint]: SchemaIndexEntry<E> };
+  /** The validator's rules that JSON Schema cannot express. */
+  inexpressible: string[];
+}
+
+/** The JSON Schema of an endpoint's body (a fresh copy on every call). Plain data: in the
+ * browser entry it works before `init()`. Throws AmojoTypeError `unknown_endpoint`. */
+export function schema<E extends Endpoint>(endpoint: E): JsonSchema<E>;
+
+/** `schemas/index.json`: every endpoint's schema file, `$id`, title and route, and the
+ * rules JSON Schema cannot express (a fresh copy on every call). */
+export function schemaIndex(): SchemaIndex;
+
 declare global {
   // Express: `req.amojo` after webhookMiddleware.
   namespace Express {

@@ -1,5 +1,6 @@
 // Types of the browser entry (web.mjs): the API of index.d.ts, plus the module loading.
-// Every function throws until `init()` or `initSync()` has run.
+// Every function but `schema()` and `schemaIndex()` (plain data) throws until `init()` or
+// `initSync()` has run.
 
 export * from "./index.js";
 

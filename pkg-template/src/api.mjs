@@ -566,6 +566,21 @@ function readStream(req, limit) {
   });
 }
 
+// A fresh copy of JSON data (plain objects, arrays and primitives), key order kept.
+function cloneJson(value) {
+  if (Array.isArray(value)) {
+    return value.map(cloneJson);
+  }
+  if (value !== null && typeof value === "object") {
+    const out = {};
+    for (const key of Object.keys(value)) {
+      out[key] = cloneJson(value[key]);
+    }
+    return out;
+  }
+  return value;
+}
+
 // ---- the factory ------------------------------------------------------------------------
 
 /**
@@ -573,7 +588,9 @@ function readStream(req, limit) {
  *   raw(): the raw exports,
  *   ready(): whether they can be called (browser entry: after init),
  *   reset?(): reloads the module after a fault,
- *   init(input?), initSync(input?)
+ *   init(input?), initSync(input?),
+ *   schemas: { schemas: { endpoint: JSON Schema }, index: schemas/index.json }
+ *     (lib/schemas.*, generated from schemas/*.json by scripts/assemble-pkg.mjs)
  * }
  */
 export function createApi(host) {
@@ -952,6 +969,31 @@ export function createApi(host) {
     return call("rawEndpoints", []);
   }
 
+  // The JSON Schemas are plain data: no need of the WebAssembly module (no need()).
+  function jsonSchemas() {
+    const data = host.schemas;
+    if (!data || typeof data.schemas !== "object" || typeof data.index !== "object") {
+      const e = new Error("amojo-kit: this entry was built without the JSON Schemas (lib/schemas.*): rebuild the package");
+      e.name = "AmojoInternalError";
+      e.code = "internal";
+      throw e;
+    }
+    return data;
+  }
+
+  function schema(endpoint) {
+    const name = string(endpoint, "endpoint");
+    const all = jsonSchemas().schemas;
+    if (!Object.prototype.hasOwnProperty.call(all, name)) {
+      throw new AmojoTypeError(`unknown endpoint \`${name}\`; expected one of ${Object.keys(all).join(", ")}`, "unknown_endpoint");
+    }
+    return cloneJson(all[name]);
+  }
+
+  function schemaIndex() {
+    return cloneJson(jsonSchemas().index);
+  }
+
   return {
     version,
     init: host.init,
@@ -972,5 +1014,7 @@ export function createApi(host) {
     validate,
     validateRequest,
     endpoints,
+    schema,
+    schemaIndex,
   };
 }

@@ -4,6 +4,7 @@
 // initSync() exist only so that code written for the browser entry runs unchanged.
 
 const { createApi } = require("./lib/api.cjs");
+const schemas = require("./lib/schemas.cjs");
 
 const GLUE = require.resolve("./wasm/node.cjs");
 let raw = require(GLUE);
@@ -22,4 +23,5 @@ module.exports = createApi({
   },
   init,
   initSync,
+  schemas,
 });

@@ -1,7 +1,9 @@
 // amojo-kit for browsers, bundlers, Deno and other fetch-API runtimes. Call `await init()`
-// (or `initSync({ module })`) once before anything else; until then every function throws.
+// (or `initSync({ module })`) once before anything else; until then every function but
+// schema() and schemaIndex() (plain data, bundled in lib/schemas.mjs) throws.
 import initWasm, * as raw from "./wasm/web.mjs";
 import { createApi } from "./lib/api.mjs";
+import * as schemas from "./lib/schemas.mjs";
 
 let ready = false;
 
@@ -59,6 +61,7 @@ const api = createApi({
   ready: () => ready,
   init: initModule,
   initSync: initModuleSync,
+  schemas,
 });
 
 export const { /* @API_NAMES@ */ } = api;

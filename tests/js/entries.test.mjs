@@ -15,6 +15,8 @@ const FUNCTIONS = [
   "diagnoseRequest", "signWebhook", "verifyWebhook", "verifyWebhookRequest", "webhookMiddleware",
   "validate", "validateRequest", "endpoints",
 ];
+// Plain data (the JSON Schemas): they need no WebAssembly, so they work before init().
+const DATA_FUNCTIONS = ["schema", "schemaIndex"];
 
 test("package.json: name, version from Cargo.toml, no dependencies, files that exist", () => {
   assert.equal(pkgJson.name, "amojo-kit");
@@ -30,6 +32,12 @@ test("package.json: name, version from Cargo.toml, no dependencies, files that e
   walk(pkgJson.exports);
   targets.push(pkgJson.main, pkgJson.module, pkgJson.types);
   for (const t of targets) {
+    if (t.includes("*")) {
+      // A subpath pattern ("./schemas/*"): its folder exists and holds files.
+      const dir = path.join(pkgDir, path.dirname(t));
+      assert.ok(fs.existsSync(dir) && fs.readdirSync(dir).length > 0, `${t}: no files`);
+      continue;
+    }
     assert.ok(fs.existsSync(path.join(pkgDir, t)), `${t} is missing`);
   }
   assert.equal(pkgJson.exports["."].node.require.default, "./index.cjs");
@@ -56,7 +64,7 @@ test("require and import expose the same API and share one instance", async () =
     assert.equal(esm[name], amojo[name], name);
   }
   assert.equal(esm.default, amojo.init);
-  for (const name of FUNCTIONS) {
+  for (const name of [...FUNCTIONS, ...DATA_FUNCTIONS]) {
     assert.equal(typeof amojo[name], "function", name);
   }
   assert.equal(await amojo.init(), undefined);
@@ -93,6 +101,9 @@ test("browser entry: every function throws a clear error before init, works afte
       name,
     );
   }
+  // schema() and schemaIndex() are plain data: they work before init (tests/js/schema.test.mjs).
+  assert.equal(web.schema("connect").$id, "urn:amojo-kit:schema:connect");
+  assert.equal(web.schemaIndex().schemas.connect.file, "connect.json");
   assert.throws(() => web.initSync(), TypeError);
   assert.throws(() => web.initSync({ module: "amojo_kit_bg.wasm" }), /WebAssembly\.Module or the bytes/);
   web.initSync({ module: new WebAssembly.Module(fs.readFileSync(wasmPath)) });
@@ -128,7 +139,7 @@ test("browser entry: async init({ module_or_path }) with the bytes (in a fresh p
 
 test("the README documents every function", () => {
   const readme = fs.readFileSync(path.join(pkgDir, "README.md"), "utf8");
-  for (const name of [...FUNCTIONS, "init", "initSync", "AmojoTypeError", "AmojoValidationError"]) {
+  for (const name of [...FUNCTIONS, ...DATA_FUNCTIONS, "init", "initSync", "AmojoTypeError", "AmojoValidationError"]) {
     assert.ok(readme.includes(name), `README lacks ${name}`);
   }
 });

@@ -17,10 +17,13 @@ test("npm pack → npm install --offline → require, import, types", { timeout:
     const packed = JSON.parse(execFileSync(npm, ["pack", pkgDir, "--pack-destination", tmp, "--json"], quiet));
     const info = packed[0];
     const files = info.files.map((f) => f.path).sort();
-    for (const f of ["package.json", "README.md", "LICENSE", "index.cjs", "index.mjs", "web.mjs", "index.d.ts", "index.d.mts", "web.d.mts", "payloads.d.ts", "lib/api.cjs", "lib/api.mjs", "wasm/amojo_kit_bg.wasm", "wasm/node.cjs", "wasm/web.mjs"]) {
+    const schemaFiles = fs.readdirSync(path.join(pkgDir, "schemas")).filter((f) => f.endsWith(".json")).map((f) => `schemas/${f}`);
+    assert.ok(schemaFiles.includes("schemas/index.json") && schemaFiles.includes("schemas/send_message.json"), schemaFiles.join(", "));
+    const expected = ["package.json", "README.md", "LICENSE", "index.cjs", "index.mjs", "web.mjs", "index.d.ts", "index.d.mts", "web.d.mts", "payloads.d.ts", "lib/api.cjs", "lib/api.mjs", "lib/schemas.cjs", "lib/schemas.mjs", "wasm/amojo_kit_bg.wasm", "wasm/node.cjs", "wasm/web.mjs", ...schemaFiles];
+    for (const f of expected) {
       assert.ok(files.includes(f), `the tarball lacks ${f}: ${files.join(", ")}`);
     }
-    assert.equal(files.length, 15, files.join(", "));
+    assert.equal(files.length, expected.length, files.join(", "));
     const tgz = path.join(tmp, info.filename);
     assert.ok(fs.existsSync(tgz));
 
@@ -38,6 +41,18 @@ test("npm pack → npm install --offline → require, import, types", { timeout:
     assert.equal(esm, "900150983cd24fb0d6963f7d28e17f72 function true");
     const web = run(["--input-type=module", "-e", 'import fs from "node:fs"; import { initSync, contentMd5 } from "amojo-kit/web"; import { createRequire } from "node:module"; const wasm = createRequire(import.meta.url).resolve("amojo-kit/wasm/amojo_kit_bg.wasm"); initSync({ module: fs.readFileSync(wasm) }); console.log(contentMd5("abc"))']);
     assert.equal(web, "900150983cd24fb0d6963f7d28e17f72");
+
+    // The JSON Schemas: as files through the exports map (require and import), and schema().
+    const schemaCjs = run(["-e", 'const a = require("amojo-kit"); const s = require("amojo-kit/schemas/send_message.json"); console.log(s.$id, JSON.stringify(s) === JSON.stringify(a.schema("send_message")), Object.keys(require("amojo-kit/schemas/index.json").schemas).length)']);
+    assert.equal(schemaCjs, "urn:amojo-kit:schema:send_message true 11");
+    // Import attributes (`with { type: "json" }`): Node 18.20+, 20.10+, 21+.
+    const [major, minor] = process.versions.node.split(".").map(Number);
+    if (major > 20 || (major === 20 && minor >= 10) || (major === 18 && minor >= 20)) {
+      const schemaEsm = run(["--no-warnings", "--input-type=module", "-e", 'import s from "amojo-kit/schemas/connect.json" with { type: "json" }; import { schema } from "amojo-kit"; console.log(s.$id, JSON.stringify(s) === JSON.stringify(schema("connect")))']);
+      assert.equal(schemaEsm, "urn:amojo-kit:schema:connect true");
+    }
+    const schemaWeb = run(["--input-type=module", "-e", 'import { schema } from "amojo-kit/web"; console.log(schema("typing")["x-endpoint"])']);
+    assert.equal(schemaWeb, "typing");
 
     const pkgJson = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
     assert.ok(fs.existsSync(path.join(installed, pkgJson.types)), "types file");

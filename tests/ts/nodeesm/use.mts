@@ -1,6 +1,7 @@
-import init, { signRequest, buildRequest, verifyRequest, diagnoseRequest, verifyWebhook, verifyWebhookRequest, webhookMiddleware, validate, validateRequest, endpoints, version, contentMd5, formatDate, serializeBody, signWebhook, AmojoTypeError, AmojoValidationError, type Endpoint, type VerifyOutcome } from "amojo-kit";
+import init, { signRequest, buildRequest, verifyRequest, diagnoseRequest, verifyWebhook, verifyWebhookRequest, webhookMiddleware, validate, validateRequest, endpoints, schema, schemaIndex, version, contentMd5, formatDate, serializeBody, signWebhook, AmojoTypeError, AmojoValidationError, type Endpoint, type VerifyOutcome, type JsonSchema, type SchemaIndex } from "amojo-kit";
 import express from "express";
 import http from "node:http";
+import connectSchema from "amojo-kit/schemas/connect.json" with { type: "json" };
 
 await init();
 const s = signRequest({ secret: "s", method: "POST", path: "/x", body: new Uint8Array(2), date: new Date() });
@@ -34,3 +35,17 @@ verifyRequest({ secret: "a", secrets: ["b"], method: "POST", path: "/", headers:
 validate("nope", {});
 // @ts-expect-error number method
 signRequest({ secret: "s", method: 1, path: "/x" });
+const sm: JsonSchema<"send_message"> = schema("send_message");
+const smId: "urn:amojo-kit:schema:send_message" = sm.$id;
+const smEndpoint: "send_message" = sm["x-endpoint"];
+const anySchema: JsonSchema = schema(e);
+const t: string = anySchema.title + anySchema.description + connectSchema.$id;
+const defs: unknown = sm.$defs?.NewPayload;
+const idx: SchemaIndex = schemaIndex();
+const file: "connect.json" = idx.schemas.connect.file;
+const route: string | null = idx.schemas.webhook_message.method;
+const rules: string[] = idx.inexpressible;
+// @ts-expect-error unknown endpoint
+schema("nope");
+// @ts-expect-error the $id names the endpoint
+const wrongId: "urn:amojo-kit:schema:connect" = schema("typing").$id;
