@@ -809,13 +809,7 @@ fn holds(cond: &Cond, map: &Map<String, Value>, cx: &Ctx) -> bool {
 }
 
 fn check_rule(rule: &Rule, map: &Map<String, Value>, ptr: &mut String, cx: &mut Ctx) {
-    let when = match rule {
-        Rule::Require { when, .. }
-        | Rule::NonEmpty { when, .. }
-        | Rule::OneOf { when, .. }
-        | Rule::Recommend { when, .. } => *when,
-    };
-    if !when.iter().all(|c| holds(c, map, cx)) {
+    if !rule.when().iter().all(|c| holds(c, map, cx)) {
         return;
     }
     let base = ptr.len();

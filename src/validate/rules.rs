@@ -98,6 +98,18 @@ pub(crate) enum Rule {
     },
 }
 
+impl Rule {
+    /// The conditions under which the rule applies (all must hold).
+    pub(crate) fn when(&self) -> &'static [Cond] {
+        match self {
+            Rule::Require { when, .. }
+            | Rule::NonEmpty { when, .. }
+            | Rule::OneOf { when, .. }
+            | Rule::Recommend { when, .. } => when,
+        }
+    }
+}
+
 pub(crate) struct Shape {
     /// A unique type name (TypeScript interface, JSON Schema `$defs` key).
     pub name: &'static str,

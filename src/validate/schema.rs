@@ -33,18 +33,7 @@ enum Variant {
 }
 
 fn mentions_mode(r: &Rule) -> bool {
-    rule_when(r)
-        .iter()
-        .any(|c| matches!(c, Cond::New | Cond::Edit))
-}
-
-fn rule_when(r: &Rule) -> &'static [Cond] {
-    match r {
-        Rule::Require { when, .. }
-        | Rule::NonEmpty { when, .. }
-        | Rule::OneOf { when, .. }
-        | Rule::Recommend { when, .. } => when,
-    }
+    r.when().iter().any(|c| matches!(c, Cond::New | Cond::Edit))
 }
 
 /// Whether a shape (or anything below it) reads differently on new_message and edit_message.
@@ -164,7 +153,7 @@ impl Gen<'_> {
     }
 
     fn rule(&self, r: &Rule, v: Variant) -> Option<Value> {
-        let when = rule_when(r);
+        let when = r.when();
         let other = if v == Variant::New {
             Cond::Edit
         } else {

@@ -97,15 +97,6 @@ fn cond_text(c: &Cond) -> String {
     }
 }
 
-fn rule_when(r: &Rule) -> &'static [Cond] {
-    match r {
-        Rule::Require { when, .. }
-        | Rule::NonEmpty { when, .. }
-        | Rule::OneOf { when, .. }
-        | Rule::Recommend { when, .. } => when,
-    }
-}
-
 fn rule_text(r: &Rule) -> String {
     let (what, when) = match r {
         Rule::Require { path, when } => (format!("`{}` is required", path.join(".")), when),
@@ -140,7 +131,8 @@ fn emit_shape(out: &mut String, shape: &Shape, v: Variant, lenient: bool) {
     };
     let applies = |r: &&Rule| {
         !differs(shape)
-            || !rule_when(r)
+            || !r
+                .when()
                 .iter()
                 .any(|c| std::mem::discriminant(c) == std::mem::discriminant(&other))
     };
