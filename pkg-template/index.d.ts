@@ -151,7 +151,9 @@ export type ErrorCode =
   | "msgid_mismatch"
   | "unknown_route"
   | "method_not_allowed"
-  | "body_not_empty";
+  | "body_not_empty"
+  | "too_large"
+  | "too_deep";
 
 export type WarningCode =
   | "unknown_field"
@@ -427,7 +429,20 @@ export function webhookMiddleware(
 
 /** Validates a body (an object, its JSON text as a string, or raw bytes) against an
  * endpoint's rules. A string or bytes is validated as-is (what you will send). */
-export function validate(endpoint: Endpoint, payload: object | string | Bytes, options?: { lang?: Lang }): ValidationReport;
+/**
+ * Options of `validate` / `validateRequest`. The limits bound the work on hostile input:
+ * a larger body is one `too_large` error (default 1 MiB), deeper nesting one `too_deep`
+ * error (default 32, at most 128), and at most `maxIssues` issues are listed (default 100;
+ * `truncated` says so; the verdict counts every error).
+ */
+export interface ValidateOptions {
+  lang?: Lang;
+  maxIssues?: number;
+  maxBodyBytes?: number;
+  maxDepth?: number;
+}
+
+export function validate(endpoint: Endpoint, payload: object | string | Bytes, options?: ValidateOptions): ValidationReport;
 
 export interface ValidateRequestInput {
   method: string;
@@ -438,7 +453,7 @@ export interface ValidateRequestInput {
 }
 
 /** Validates a whole request: route, method, query and body. */
-export function validateRequest(input: ValidateRequestInput, options?: { lang?: Lang }): RequestValidationReport;
+export function validateRequest(input: ValidateRequestInput, options?: ValidateOptions): RequestValidationReport;
 
 /** The endpoint names. */
 export function endpoints(): Endpoint[];

@@ -173,9 +173,14 @@ pub fn php_float(f: f64) -> String {
     s
 }
 
+/// Deepest nesting [`parse_json`] accepts (serde_json's own recursion limit).
+pub const MAX_PARSE_DEPTH: usize = 128;
+
 /// A JSON syntax error with its 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonError {
+    /// `true` when the document nests deeper than the limit (otherwise a syntax error).
+    pub too_deep: bool,
     /// 1-based line (0 when the input ended early).
     pub line: usize,
     /// 1-based column.
@@ -209,8 +214,18 @@ pub struct ParsedJson {
 /// [`JsonError`] for invalid UTF-8, a byte-order mark, a syntax error, trailing data,
 /// or nesting deeper than 128.
 pub fn parse_json(bytes: &[u8]) -> Result<ParsedJson, JsonError> {
+    parse_json_with_depth(bytes, MAX_PARSE_DEPTH)
+}
+
+/// Parses one JSON document whose arrays and objects nest at most `max_depth` deep.
+///
+/// # Errors
+///
+/// As [`parse_json`]; deeper nesting gives a [`JsonError`] with `too_deep` set.
+pub fn parse_json_with_depth(bytes: &[u8], max_depth: usize) -> Result<ParsedJson, JsonError> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(JsonError {
+            too_deep: false,
             line: 1,
             column: 1,
             message: "the body starts with a UTF-8 byte-order mark; JSON must not".to_owned(),
@@ -218,16 +233,32 @@ pub fn parse_json(bytes: &[u8]) -> Result<ParsedJson, JsonError> {
     }
     let dups = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_slice(bytes);
+    let root = Path {
+        parent: None,
+        seg: Seg::Root,
+    };
     let value = Seed {
-        ptr: String::new(),
+        path: &root,
         dups: &dups,
+        depth: 0,
+        max_depth: max_depth.min(MAX_PARSE_DEPTH),
     }
     .deserialize(&mut de)
     .and_then(|v| de.end().map(|()| v))
-    .map_err(|e| JsonError {
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
+    .map_err(|e| {
+        let mut message = e.to_string();
+        if message.contains("hex escape") || message.contains("surrogate") {
+            // JavaScript's JSON.stringify writes a lone surrogate as `\udXXX`.
+            message.push_str(
+                " (a lone UTF-16 surrogate such as `\\ud83d` without its pair is not valid Unicode)",
+            );
+        }
+        JsonError {
+            too_deep: message.starts_with(TOO_DEEP) || message.starts_with("recursion limit"),
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
     })?;
     Ok(ParsedJson {
         value,
@@ -240,19 +271,74 @@ pub fn escape_pointer(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-struct Seed<'a> {
-    ptr: String,
-    dups: &'a RefCell<Vec<String>>,
+const TOO_DEEP: &str = "nesting deeper than";
+
+/// Where a value sits, as a linked list up to the root: the JSON Pointer is only
+/// spelled out when a duplicate key needs reporting (no allocation per value).
+struct Path<'p> {
+    parent: Option<&'p Path<'p>>,
+    seg: Seg<'p>,
 }
 
-impl<'de> DeserializeSeed<'de> for Seed<'_> {
+enum Seg<'p> {
+    Root,
+    Key(&'p str),
+    Index(usize),
+}
+
+impl Path<'_> {
+    fn pointer(&self) -> String {
+        let mut segs = Vec::new();
+        let mut node = Some(self);
+        while let Some(n) = node {
+            match n.seg {
+                Seg::Root => {}
+                Seg::Key(k) => segs.push(escape_pointer(k)),
+                Seg::Index(i) => segs.push(i.to_string()),
+            }
+            node = n.parent;
+        }
+        segs.iter().rev().fold(String::new(), |mut acc, s| {
+            acc.push('/');
+            acc.push_str(s);
+            acc
+        })
+    }
+}
+
+struct Seed<'a, 'p> {
+    path: &'p Path<'p>,
+    dups: &'a RefCell<Vec<String>>,
+    depth: usize,
+    max_depth: usize,
+}
+
+impl<'a, 'p> Seed<'a, 'p> {
+    fn child<'c>(&self, path: &'c Path<'c>) -> Seed<'a, 'c> {
+        Seed {
+            path,
+            dups: self.dups,
+            depth: self.depth + 1,
+            max_depth: self.max_depth,
+        }
+    }
+    fn enter<E: de::Error>(&self) -> Result<(), E> {
+        if self.depth >= self.max_depth {
+            Err(E::custom(format_args!("{TOO_DEEP} {}", self.max_depth)))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_, '_> {
     type Value = Value;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Seed<'_> {
+impl<'de> Visitor<'de> for Seed<'_, '_> {
     type Value = Value;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
@@ -279,28 +365,30 @@ impl<'de> Visitor<'de> for Seed<'_> {
         Ok(Value::Null)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.enter()?;
         let mut out = Vec::new();
         loop {
-            let child = Seed {
-                ptr: format!("{}/{}", self.ptr, out.len()),
-                dups: self.dups,
+            let here = Path {
+                parent: Some(self.path),
+                seg: Seg::Index(out.len()),
             };
-            match seq.next_element_seed(child)? {
+            match seq.next_element_seed(self.child(&here))? {
                 Some(v) => out.push(v),
                 None => return Ok(Value::Array(out)),
             }
         }
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.enter()?;
         let mut out = Map::new();
         while let Some(k) = map.next_key::<String>()? {
-            let ptr = format!("{}/{}", self.ptr, escape_pointer(&k));
-            let v = map.next_value_seed(Seed {
-                ptr: ptr.clone(),
-                dups: self.dups,
-            })?;
+            let here = Path {
+                parent: Some(self.path),
+                seg: Seg::Key(&k),
+            };
+            let v = map.next_value_seed(self.child(&here))?;
             if out.contains_key(&k) {
-                self.dups.borrow_mut().push(ptr);
+                self.dups.borrow_mut().push(here.pointer());
                 // Last wins, and moves to the position of the last occurrence.
                 out.shift_remove(&k);
             }
@@ -370,6 +458,17 @@ mod tests {
         assert!(parse_json(b"\xEF\xBB\xBF{}").is_err());
         assert!(parse_json(b"\"\xff\"").is_err());
         let deep = "[".repeat(10_000);
-        assert!(parse_json(deep.as_bytes()).is_err());
+        assert!(parse_json(deep.as_bytes()).is_err_and(|e| e.too_deep));
+        let ok = format!("{}{}", "[".repeat(8), "]".repeat(8));
+        assert!(parse_json_with_depth(ok.as_bytes(), 8).is_ok());
+        let e = parse_json_with_depth(format!("[{ok}]").as_bytes(), 8).unwrap_err();
+        assert!(
+            e.too_deep && e.message.starts_with("nesting deeper than 8"),
+            "{e:?}"
+        );
+        assert!(!parse_json(b"[1,]").unwrap_err().too_deep);
+        let lone = parse_json(br#"{"a":"\ud83d"}"#).unwrap_err();
+        assert!(lone.message.contains("lone UTF-16 surrogate"), "{lone:?}");
+        assert!(parse_json(br#"{"a":"\ud83d\ude0d"}"#).is_ok());
     }
 }

@@ -348,18 +348,33 @@ pub fn raw_verify_webhook(
     )))
 }
 
-fn options(lang_name: &str) -> Result<ValidateOptions, JsValue> {
+/// Validation options: language and the work limits (`None`: the default).
+fn options(lang_name: &str, limits: Limits) -> Result<ValidateOptions, JsValue> {
+    let d = ValidateOptions::default();
+    let pick = |v: Option<u32>, default: usize| v.map_or(default, |n| n as usize);
     Ok(ValidateOptions {
         lang: lang(lang_name)?,
-        ..ValidateOptions::default()
+        max_issues: pick(limits.0, d.max_issues),
+        max_body_bytes: pick(limits.1, d.max_body_bytes),
+        max_depth: pick(limits.2, d.max_depth),
     })
 }
 
+/// (max issues, max body bytes, max depth)
+type Limits = (Option<u32>, Option<u32>, Option<u32>);
+
 /// Validates raw body bytes against an endpoint's rules.
 #[wasm_bindgen(js_name = rawValidate)]
-pub fn raw_validate(endpoint_name: &str, body: &[u8], lang_name: &str) -> Result<JsValue, JsValue> {
-    let r = crate::validate(endpoint(endpoint_name)?, body, &options(lang_name)?);
-    to_js(&r)
+pub fn raw_validate(
+    endpoint_name: &str,
+    body: &[u8],
+    lang_name: &str,
+    max_issues: Option<u32>,
+    max_body_bytes: Option<u32>,
+    max_depth: Option<u32>,
+) -> Result<JsValue, JsValue> {
+    let opts = options(lang_name, (max_issues, max_body_bytes, max_depth))?;
+    to_js(&crate::validate(endpoint(endpoint_name)?, body, &opts))
 }
 
 /// Validates a JSON string against an endpoint's rules.
@@ -368,8 +383,18 @@ pub fn raw_validate_str(
     endpoint_name: &str,
     body: &str,
     lang_name: &str,
+    max_issues: Option<u32>,
+    max_body_bytes: Option<u32>,
+    max_depth: Option<u32>,
 ) -> Result<JsValue, JsValue> {
-    raw_validate(endpoint_name, body.as_bytes(), lang_name)
+    raw_validate(
+        endpoint_name,
+        body.as_bytes(),
+        lang_name,
+        max_issues,
+        max_body_bytes,
+        max_depth,
+    )
 }
 
 /// Validates a whole request: route, query and body.
@@ -379,9 +404,12 @@ pub fn raw_validate_request(
     path: &str,
     body: &[u8],
     lang_name: &str,
+    max_issues: Option<u32>,
+    max_body_bytes: Option<u32>,
+    max_depth: Option<u32>,
 ) -> Result<JsValue, JsValue> {
-    let r = crate::validate_request(method, path, body, &options(lang_name)?);
-    to_js(&r)
+    let opts = options(lang_name, (max_issues, max_body_bytes, max_depth))?;
+    to_js(&crate::validate_request(method, path, body, &opts))
 }
 
 #[derive(Serialize)]

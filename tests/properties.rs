@@ -162,7 +162,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400),
                                    text in ".{0,80}", m in ".{0,8}") {
-        let opts = ValidateOptions { lang: Lang::Ru, max_issues: 5 };
+        let opts = ValidateOptions { lang: Lang::Ru, max_issues: 5, ..ValidateOptions::default() };
         for e in Endpoint::ALL {
             let r = validate(e, &bytes, &opts);
             prop_assert!(r.errors.len() + r.warnings.len() <= 5);

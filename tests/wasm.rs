@@ -152,7 +152,7 @@ fn corpus_verdicts_match() {
                 (Value::String(t), _) => t.clone(),
                 (_, b) => b.to_string(),
             };
-            let r = raw_validate_str(&endpoint, &body, "en").expect("validates");
+            let r = raw_validate_str(&endpoint, &body, "en", None, None, None).expect("validates");
             assert_eq!(
                 get(&r, "valid").as_bool(),
                 case["valid"].as_bool(),
@@ -194,9 +194,9 @@ fn bad_input_throws_typed_errors_and_the_module_keeps_working() {
     assert_eq!(get(&e, "line").as_f64(), Some(1.0));
     let e = raw_reserialize("{}", "pretty").unwrap_err();
     assert_eq!(code_of(&e), "invalid_style");
-    let e = raw_validate("nope", b"{}", "en").unwrap_err();
+    let e = raw_validate("nope", b"{}", "en", None, None, None).unwrap_err();
     assert_eq!(code_of(&e), "unknown_endpoint");
-    let e = raw_validate("connect", b"{}", "de").unwrap_err();
+    let e = raw_validate("connect", b"{}", "de", None, None, None).unwrap_err();
     assert_eq!(code_of(&e), "invalid_lang");
     let odd: Array = [JsValue::from("Date")].into_iter().collect();
     let e = raw_verify(&secrets(&["k"]), "POST", "/p", &odd, b"", 0.0, 900.0).unwrap_err();
@@ -229,8 +229,30 @@ fn bad_input_throws_typed_errors_and_the_module_keeps_working() {
         "/v2/origin/custom/s/chats/c/history?limit=51",
         b"",
         "ru",
+        None,
+        None,
+        None,
     )
     .expect("validates");
     assert_eq!(get(&r, "valid"), JsValue::FALSE);
     assert_eq!(get_str(&r, "endpoint"), "history");
+    // Limits: a large body is one error, deep nesting another, issues are capped.
+    let big = vec![b' '; 2048];
+    let r = raw_validate("connect", &big, "en", None, Some(1024), None).expect("validates");
+    let errors: Array = get(&r, "errors").unchecked_into();
+    assert_eq!(get_str(&errors.get(0), "code"), "too_large");
+    let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+    let r = raw_validate_str("connect", &deep, "en", None, None, None).expect("validates");
+    let errors: Array = get(&r, "errors").unchecked_into();
+    assert_eq!(get_str(&errors.get(0), "code"), "too_deep");
+    let r = raw_validate_str(
+        "connect",
+        "{\"a\":1,\"b\":2,\"c\":3}",
+        "en",
+        Some(2),
+        None,
+        None,
+    )
+    .expect("validates");
+    assert_eq!(get(&r, "truncated"), JsValue::TRUE);
 }

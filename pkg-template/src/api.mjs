@@ -682,18 +682,17 @@ export function createApi(host) {
   function validate(endpoint, payload, opts) {
     need();
     const name = string(endpoint, "endpoint");
-    const o = options(opts, "options", ["lang"], false);
-    const lang = oneOf(o.lang, "lang", LANGS, "en");
+    const [lang, ...limits] = validateOptions(opts);
     if (typeof payload === "string") {
-      return call("rawValidateStr", [name, payload, lang]);
+      return call("rawValidateStr", [name, payload, lang, ...limits]);
     }
     if (isBytes(payload)) {
-      return call("rawValidate", [name, viewBytes(payload), lang]);
+      return call("rawValidate", [name, viewBytes(payload), lang, ...limits]);
     }
     if (payload === undefined) {
       throw argError("`payload` is required: an object, or the body's JSON text as a string", "missing_argument");
     }
-    return call("rawValidateStr", [name, toJson(payload, "payload"), lang]);
+    return call("rawValidateStr", [name, toJson(payload, "payload"), lang, ...limits]);
   }
 
   function requestBody(body) {
@@ -712,8 +711,28 @@ export function createApi(host) {
     const method = string(o.method, "method");
     const path = string(o.path, "path");
     const body = requestBody(o.body);
-    const lang = oneOf(options(opts, "options", ["lang"], false).lang, "lang", LANGS, "en");
-    return call("rawValidateRequest", [method, path, body, lang]);
+    return call("rawValidateRequest", [method, path, body, ...validateOptions(opts)]);
+  }
+
+  // `{ lang, maxIssues, maxBodyBytes, maxDepth }` → [lang, maxIssues, maxBodyBytes, maxDepth]
+  // (an absent limit is undefined: the core's default).
+  function validateOptions(opts) {
+    const o = options(opts, "options", ["lang", "maxIssues", "maxBodyBytes", "maxDepth"], false);
+    const limit = (v, name) => {
+      if (v === undefined) {
+        return undefined;
+      }
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 0xffffffff) {
+        throw argError(`\`${name}\` must be a whole number from 1 to 4294967295, got ${describe(v)}`, "invalid_argument");
+      }
+      return v;
+    };
+    return [
+      oneOf(o.lang, "lang", LANGS, "en"),
+      limit(o.maxIssues, "maxIssues"),
+      limit(o.maxBodyBytes, "maxBodyBytes"),
+      limit(o.maxDepth, "maxDepth"),
+    ];
   }
 
   // The method of the endpoint a path belongs to (throws when no endpoint matches).

@@ -105,6 +105,10 @@ pub(super) fn message(code: &IssueCode, path: &str, lang: Lang) -> String {
         (Lang::Ru, IssueCode::MethodNotAllowed { allowed }) => format!("этот путь принимает только `{allowed}`"),
         (Lang::En, IssueCode::BodyNotEmpty) => "a GET request has no body; its MD5 must be of the empty string".to_owned(),
         (Lang::Ru, IssueCode::BodyNotEmpty) => "у GET-запроса нет тела; MD5 считается от пустой строки".to_owned(),
+        (Lang::En, IssueCode::TooLarge { limit }) => format!("the body is larger than {limit} bytes and was not validated"),
+        (Lang::Ru, IssueCode::TooLarge { limit }) => format!("тело больше {limit} байт и не проверялось"),
+        (Lang::En, IssueCode::TooDeep { limit }) => format!("the body nests deeper than {limit} levels"),
+        (Lang::Ru, IssueCode::TooDeep { limit }) => format!("вложенность тела глубже {limit} уровней"),
     }
 }
 

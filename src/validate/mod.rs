@@ -27,6 +27,10 @@ pub use typescript::typescript_declarations;
 
 /// Default cap on the number of issues reported (errors and warnings together).
 pub const DEFAULT_MAX_ISSUES: usize = 100;
+/// Default largest body validated: 1 MiB (the API's bodies are a few KiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+/// Default deepest nesting parsed: 32 (the deepest documented body nests 6 levels).
+pub const DEFAULT_MAX_DEPTH: usize = 32;
 
 /// An API body the validator knows: the request endpoints and the three webhooks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -314,6 +318,16 @@ pub enum IssueCode {
     },
     /// A body was given where the request must have none (GET history).
     BodyNotEmpty,
+    /// The body is larger than the configured limit; it was not parsed.
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The body nests deeper than the configured limit.
+    TooDeep {
+        /// The limit in levels.
+        limit: usize,
+    },
 }
 
 impl IssueCode {
@@ -341,6 +355,8 @@ impl IssueCode {
             IssueCode::UnknownRoute => "unknown_route",
             IssueCode::MethodNotAllowed { .. } => "method_not_allowed",
             IssueCode::BodyNotEmpty => "body_not_empty",
+            IssueCode::TooLarge { .. } => "too_large",
+            IssueCode::TooDeep { .. } => "too_deep",
         }
     }
 }
@@ -385,7 +401,9 @@ impl Serialize for Issue {
             }
             IssueCode::RequiredOneOf { fields } => m.serialize_entry("fields", fields)?,
             IssueCode::Enum { allowed } => m.serialize_entry("allowed", allowed)?,
-            IssueCode::MaxLength { limit } => m.serialize_entry("limit", limit)?,
+            IssueCode::MaxLength { limit }
+            | IssueCode::TooLarge { limit }
+            | IssueCode::TooDeep { limit } => m.serialize_entry("limit", limit)?,
             IssueCode::Range { min, max } => {
                 m.serialize_entry("min", min)?;
                 m.serialize_entry("max", max)?;
@@ -407,13 +425,17 @@ impl Serialize for Issue {
     }
 }
 
-/// Options of a validation call.
+/// Options of a validation call. The limits bound the work done on hostile input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ValidateOptions {
     /// Message language.
     pub lang: Lang,
     /// Most issues reported (errors and warnings together); the verdict counts all.
     pub max_issues: usize,
+    /// Largest body validated, in bytes; a larger one is one `too_large` error, unparsed.
+    pub max_body_bytes: usize,
+    /// Deepest nesting of arrays and objects parsed (at most 128); deeper is `too_deep`.
+    pub max_depth: usize,
 }
 
 impl Default for ValidateOptions {
@@ -421,6 +443,8 @@ impl Default for ValidateOptions {
         ValidateOptions {
             lang: Lang::En,
             max_issues: DEFAULT_MAX_ISSUES,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_depth: DEFAULT_MAX_DEPTH,
         }
     }
 }
@@ -482,7 +506,7 @@ impl Ctx {
         if severity == Severity::Error {
             self.error_count += 1;
         }
-        if self.errors.len() + self.warnings.len() >= self.opts.max_issues {
+        if self.full() {
             self.truncated = true;
             return;
         }
@@ -497,6 +521,10 @@ impl Ctx {
             Severity::Error => self.errors.push(issue),
             Severity::Warning => self.warnings.push(issue),
         }
+    }
+
+    fn full(&self) -> bool {
+        self.errors.len() + self.warnings.len() >= self.opts.max_issues
     }
 
     fn error(&mut self, path: &str, code: IssueCode) {
@@ -533,6 +561,15 @@ pub fn validate_value(endpoint: Endpoint, value: &Value, opts: &ValidateOptions)
 }
 
 pub(crate) fn validate_bytes_into(endpoint: Endpoint, body: &[u8], cx: &mut Ctx) -> Option<Value> {
+    if body.len() > cx.opts.max_body_bytes {
+        cx.error(
+            "",
+            IssueCode::TooLarge {
+                limit: cx.opts.max_body_bytes,
+            },
+        );
+        return None;
+    }
     let blank = body.iter().all(|b| b.is_ascii_whitespace());
     if blank && endpoint == Endpoint::History {
         // No query parameters at all: the server's defaults apply.
@@ -544,7 +581,7 @@ pub(crate) fn validate_bytes_into(endpoint: Endpoint, body: &[u8], cx: &mut Ctx)
         cx.error("", IssueCode::InvalidJson { line: 1, column: 1 });
         return None;
     }
-    match json::parse_json(body) {
+    match json::parse_json_with_depth(body, cx.opts.max_depth) {
         Ok(parsed) => {
             for p in &parsed.duplicate_keys {
                 cx.warn(p, IssueCode::DuplicateKey);
@@ -562,15 +599,25 @@ pub(crate) fn validate_bytes_into(endpoint: Endpoint, body: &[u8], cx: &mut Ctx)
 impl Ctx {
     fn push_json_error(&mut self, e: &json::JsonError) {
         self.error_count += 1;
-        if self.errors.len() + self.warnings.len() >= self.opts.max_issues {
+        if self.full() {
             self.truncated = true;
             return;
         }
-        let code = IssueCode::InvalidJson {
-            line: e.line,
-            column: e.column,
+        let code = if e.too_deep {
+            IssueCode::TooDeep {
+                limit: self.opts.max_depth.min(json::MAX_PARSE_DEPTH),
+            }
+        } else {
+            IssueCode::InvalidJson {
+                line: e.line,
+                column: e.column,
+            }
         };
-        let message = messages::json_error(e, self.opts.lang);
+        let message = if e.too_deep {
+            messages::message(&code, "", self.opts.lang)
+        } else {
+            messages::json_error(e, self.opts.lang)
+        };
         self.errors.push(Issue {
             path: String::new(),
             code,
@@ -781,6 +828,11 @@ fn check_object(shape: &Shape, map: &Map<String, Value>, ptr: &mut String, cx: &
         let known: Vec<&'static str> = shape.fields.iter().map(|f| f.name).collect();
         for k in map.keys() {
             if !known.contains(&k.as_str()) {
+                if cx.full() {
+                    // A warning that would be dropped: skip the did-you-mean work.
+                    cx.truncated = true;
+                    continue;
+                }
                 ptr.push('/');
                 ptr.push_str(&escape_pointer(k));
                 cx.warn(

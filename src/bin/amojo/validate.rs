@@ -34,6 +34,8 @@ options:
   --data TEXT         the body, inline
   --lang L            message language: `en` (default) or `ru`
   --max-issues N      report at most N issues (default: 100; the verdict counts all)
+  --max-body-bytes N  larger bodies are one `too_large` error, not parsed (default: 1048576)
+  --max-depth N       deeper nesting is one `too_deep` error (default: 32, at most 128)
   --json              print the report: {valid, endpoint, errors, warnings, truncated}
   -h, --help          this help
 
@@ -60,6 +62,8 @@ const SPECS: &[Flag] = &[
     args::value("data"),
     args::value("lang"),
     args::value("max-issues"),
+    args::value("max-body-bytes"),
+    args::value("max-depth"),
     args::switch("json"),
 ];
 
@@ -81,6 +85,12 @@ pub fn run_validate(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> 
     };
     if let Some(n) = a.parsed::<usize>("max-issues", "a number")? {
         opts.max_issues = n;
+    }
+    if let Some(n) = a.parsed::<usize>("max-body-bytes", "a number")? {
+        opts.max_body_bytes = n;
+    }
+    if let Some(n) = a.parsed::<usize>("max-depth", "a number")? {
+        opts.max_depth = n;
     }
     let endpoint: Option<Endpoint> = match a.get("endpoint") {
         None => None,
