@@ -1,7 +1,7 @@
 # The commands people run. Each installs what it needs (beyond Rust itself) first.
 CARGO ?= cargo
 
-.PHONY: demo test lint generate setup-rust setup-wasm pkg test-wasm
+.PHONY: demo test lint generate playground setup-rust setup-wasm pkg test-wasm setup-fuzz fuzz fuzz-smoke
 
 ## demo: validate, sign and verify the docs' sample requests (Rust, then Node on the npm package)
 demo: pkg
@@ -14,7 +14,9 @@ test: lint
 	$(CARGO) test --doc
 	$(MAKE) test-wasm pkg
 	node --test tests/js/
+	node --test tests/e2e/
 	$(PY) tests/schema_crosscheck.py
+	$(MAKE) fuzz-smoke
 
 ## generate: regenerate committed artefacts (payload typings) from the Rust rule tables
 generate: setup-rust
@@ -67,7 +69,27 @@ pkg: setup-wasm
 	  target/bindgen/$$d/amojo_kit_bg.wasm -o target/bindgen/$$d/amojo_kit_bg.wasm; done
 	node scripts/assemble-pkg.mjs
 
+## playground: build the npm package and the playground, serve it on http://127.0.0.1:8080 (PORT=…)
+playground: pkg
+	node scripts/build-playground.mjs
+	node scripts/serve-playground.mjs
+
 ## test-wasm: the wasm exports under Node (wasm-bindgen-test)
 test-wasm: setup-wasm
 	$(CARGO) clippy --target $(WASM_TARGET) --lib --test wasm -- -D warnings
 	$(CARGO) test --target $(WASM_TARGET) --test wasm
+
+# ---- Fuzzing (cargo-fuzz / libFuzzer) -----------------------------------------------------
+CARGO_FUZZ_VERSION := 0.13.2
+
+setup-fuzz: setup-rust
+	@[ "$$(cargo fuzz --version 2>/dev/null)" = "cargo-fuzz $(CARGO_FUZZ_VERSION)" ] || \
+	  $(CARGO) install cargo-fuzz --version $(CARGO_FUZZ_VERSION)
+
+## fuzz: every fuzz target for FUZZ_SECONDS each (default 300), two at a time; prints executions
+fuzz: setup-fuzz
+	scripts/fuzz.sh $(or $(FUZZ_SECONDS),300)
+
+## fuzz-smoke: every fuzz target for 10 s (part of make test)
+fuzz-smoke: setup-fuzz
+	scripts/fuzz.sh 10
