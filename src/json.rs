@@ -44,14 +44,9 @@ impl FromStr for BodyStyle {
 
 /// Serializes a JSON value in the given style.
 pub fn serialize_body(value: &Value, style: BodyStyle) -> String {
-    match style {
-        BodyStyle::Compact => value.to_string(),
-        BodyStyle::Php => {
-            let mut out = String::new();
-            write_php(value, &mut out);
-            out
-        }
-    }
+    let mut out = String::new();
+    write_value(value, style, &mut out);
+    out
 }
 
 /// Parses JSON bytes and serializes them again in `style`, keeping key order.
@@ -63,54 +58,61 @@ pub fn reserialize(bytes: &[u8], style: BodyStyle) -> Result<String, JsonError> 
     Ok(serialize_body(&parse_json(bytes)?.value, style))
 }
 
-fn write_php(v: &Value, out: &mut String) {
+// One writer for both styles (instead of serde_json's io::Write-based serializer, which is
+// much larger in wasm): `compact` is byte-identical to serde_json's compact output.
+fn write_value(v: &Value, style: BodyStyle, out: &mut String) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => write_php_number(n, out),
-        Value::String(s) => write_php_string(s, out),
+        Value::Number(n) => write_number(n, style, out),
+        Value::String(s) => write_string(s, style, out),
         Value::Array(a) => {
             out.push('[');
             for (i, x) in a.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                write_php(x, out);
+                write_value(x, style, out);
             }
             out.push(']');
         }
         Value::Object(m) => {
-            // PHP encodes an empty array as `[]`, but a decoded empty object as `{}`.
             out.push('{');
             for (i, (k, x)) in m.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                write_php_string(k, out);
+                write_string(k, style, out);
                 out.push(':');
-                write_php(x, out);
+                write_value(x, style, out);
             }
             out.push('}');
         }
     }
 }
 
-fn write_php_string(s: &str, out: &mut String) {
+fn write_string(s: &str, style: BodyStyle, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let php = style == BodyStyle::Php;
     out.push('"');
     for ch in s.chars() {
         match ch {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '/' => out.push_str("\\/"),
+            '/' if php => out.push_str("\\/"),
             '\u{08}' => out.push_str("\\b"),
             '\u{0c}' => out.push_str("\\f"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || (c as u32) > 0x7e && (c as u32) != 0x7f => {
+            // PHP escapes every non-ASCII character (DEL stays as is in both styles).
+            c if (c as u32) < 0x20 || (php && (c as u32) > 0x7f) => {
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
-                    let _ = write!(out, "\\u{unit:04x}");
+                    out.push_str("\\u");
+                    for shift in [12, 8, 4, 0] {
+                        out.push(char::from(HEX[usize::from((*unit >> shift) & 0xf)]));
+                    }
                 }
             }
             c => out.push(c),
@@ -119,12 +121,28 @@ fn write_php_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-fn write_php_number(n: &Number, out: &mut String) {
-    if n.is_i64() || n.is_u64() {
-        let _ = write!(out, "{n}");
-    } else if let Some(f) = n.as_f64() {
-        out.push_str(&php_float(f));
+fn write_number(n: &Number, style: BodyStyle, out: &mut String) {
+    match n.as_f64() {
+        Some(f) if style == BodyStyle::Php && !(n.is_i64() || n.is_u64()) => {
+            out.push_str(&php_float(f))
+        }
+        // Integers, and serde_json's shortest float form (`1.0`, `1e25`).
+        _ => out.push_str(&n.to_string()),
     }
+}
+
+/// The shortest round-trip decimal digits of `f` (no sign, no leading or trailing zeros)
+/// and the position of the decimal point relative to them (`0.0012` → ("12", -2)).
+fn shortest_digits(f: f64) -> (String, i32) {
+    // serde_json's float formatting gives the shortest round-trip form ("1e25", "0.0012").
+    let text = Number::from_f64(f.abs()).map_or_else(|| "0".to_owned(), |n| n.to_string());
+    let (mant, exp) = text.split_once(['e', 'E']).unwrap_or((&text, "0"));
+    let exp: i32 = exp.trim_start_matches('+').parse().unwrap_or(0);
+    let point = mant.find('.').unwrap_or(mant.len());
+    let all: String = mant.chars().filter(char::is_ascii_digit).collect();
+    let lead = all.len() - all.trim_start_matches('0').len();
+    let digits = all.trim_start_matches('0').trim_end_matches('0').to_owned();
+    (digits, point as i32 - lead as i32 + exp)
 }
 
 /// A float as PHP ≥ 7.1 `json_encode` prints it with default flags (`serialize_precision
@@ -135,12 +153,8 @@ pub fn php_float(f: f64) -> String {
     if f == 0.0 {
         return if f.is_sign_negative() { "-0" } else { "0" }.to_owned();
     }
-    // `{:e}` gives the shortest round-trip digits: "1.2345e-7", "1e25".
-    let sci = format!("{:e}", f.abs());
-    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
-    let decpt = exp + 1; // position of the decimal point relative to the digits
+    let (digits, decpt) = shortest_digits(f);
+    let exp = decpt - 1;
     let mut s = String::new();
     if f < 0.0 {
         s.push('-');

@@ -24,7 +24,14 @@ fn ty_ru(t: JsonType) -> &'static str {
     }
 }
 
+/// A bound as text without core's float formatting (large in wasm): `-180`, `0.5`.
+fn num(f: f64) -> String {
+    let text = serde_json::Number::from_f64(f).map_or_else(String::new, |n| n.to_string());
+    text.strip_suffix(".0").map(str::to_owned).unwrap_or(text)
+}
+
 fn range_text(min: Option<f64>, max: Option<f64>, lang: Lang) -> String {
+    let (min, max) = (min.map(num), max.map(num));
     match (min, max, lang) {
         (Some(a), Some(b), _) => format!("{a}..{b}"),
         (Some(a), None, Lang::En) => format!("at least {a}"),
