@@ -51,7 +51,9 @@ impl Headers {
     /// The offending line when it has no `:` or an empty name.
     pub fn parse_line(&mut self, line: &str) -> Result<(), String> {
         match line.split_once(':') {
-            Some((n, v)) if !n.trim().is_empty() && !n.contains(char::is_whitespace) => {
+            Some((n, v))
+                if !n.trim().is_empty() && !n.contains(|c: char| c.is_ascii_whitespace()) =>
+            {
                 self.append(n.trim(), v.trim());
                 Ok(())
             }

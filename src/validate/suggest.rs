@@ -41,18 +41,20 @@ fn to_snake(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 4);
     let mut prev_lower = false;
     for c in s.trim().chars() {
-        if c.is_uppercase() {
+        // ASCII case only: known names are ASCII, Cyrillic look-alikes are folded first, and
+        // Unicode case tables would cost kilobytes of wasm for nothing.
+        if c.is_ascii_uppercase() {
             if prev_lower {
                 out.push('_');
             }
-            out.extend(c.to_lowercase());
+            out.push(c.to_ascii_lowercase());
             prev_lower = false;
         } else if c == '-' || c == ' ' {
             out.push('_');
             prev_lower = false;
         } else {
             out.push(c);
-            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
         }
     }
     out
