@@ -1,7 +1,7 @@
 # The commands people run. Each installs what it needs (beyond Rust itself) first.
 CARGO ?= cargo
 
-.PHONY: demo test lint generate playground setup-rust setup-wasm pkg test-wasm setup-fuzz fuzz fuzz-smoke
+.PHONY: demo test lint generate playground bench setup-rust setup-wasm pkg test-wasm setup-fuzz fuzz fuzz-smoke
 
 ## demo: validate, sign and verify the docs' sample requests (Rust, then Node on the npm package)
 demo: pkg
@@ -73,6 +73,11 @@ pkg: setup-wasm
 playground: pkg
 	node scripts/build-playground.mjs
 	node scripts/serve-playground.mjs
+
+## bench: native (criterion) then the npm package (Node, Chromium) side by side; table in target/bench/results.md
+bench: pkg
+	$(CARGO) bench --bench core -- --noplot
+	node scripts/bench.mjs
 
 ## test-wasm: the wasm exports under Node (wasm-bindgen-test)
 test-wasm: setup-wasm

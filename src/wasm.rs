@@ -136,7 +136,87 @@ struct SignOut<'a> {
     canonical: String,
 }
 
-/// Signs a request. `date_text` wins over `date_seconds` when given.
+fn sign_core(
+    secret: &[u8],
+    method: &str,
+    path: &str,
+    body: &[u8],
+    content_type: Option<&str>,
+    date_text: Option<&str>,
+    date_seconds: f64,
+) -> Result<crate::SignedRequest, JsValue> {
+    let date = match date_text {
+        Some(t) => DateInput::Text(t),
+        None => DateInput::Unix(secs(date_seconds, "date")?),
+    };
+    crate::sign_request(
+        &RequestToSign {
+            method,
+            path,
+            body,
+            content_type,
+            date,
+        },
+        secret,
+    )
+    .map_err(|e| type_error(e.code(), &e.to_string()))
+}
+
+/// The signed parts as one string, `METHOD\nContent-MD5\nContent-Type\nDate\nPATH\nX-Signature`
+/// (none can hold a line break): one string crosses the boundary instead of an object of
+/// eleven, and the JS layer builds the headers and the canonical string.
+fn joined(s: &crate::SignedRequest) -> String {
+    format!("{}\n{}", s.canonical, s.signature)
+}
+
+/// Signs a request from a string secret and a string body (the common case: each is
+/// written straight into wasm memory, no TextEncoder copy in JS).
+#[wasm_bindgen(js_name = rawSignText)]
+pub fn raw_sign_text(
+    secret: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+    content_type: Option<String>,
+    date_text: Option<String>,
+    date_seconds: f64,
+) -> Result<String, JsValue> {
+    sign_core(
+        secret.as_bytes(),
+        method,
+        path,
+        body.as_bytes(),
+        content_type.as_deref(),
+        date_text.as_deref(),
+        date_seconds,
+    )
+    .map(|s| joined(&s))
+}
+
+/// Signs a request from bytes; returns what [`raw_sign_text`] returns.
+#[wasm_bindgen(js_name = rawSignBytes)]
+pub fn raw_sign_bytes(
+    secret: &[u8],
+    method: &str,
+    path: &str,
+    body: &[u8],
+    content_type: Option<String>,
+    date_text: Option<String>,
+    date_seconds: f64,
+) -> Result<String, JsValue> {
+    sign_core(
+        secret,
+        method,
+        path,
+        body,
+        content_type.as_deref(),
+        date_text.as_deref(),
+        date_seconds,
+    )
+    .map(|s| joined(&s))
+}
+
+/// Signs a request; returns `{headers, canonical}`. `date_text` wins over `date_seconds`.
 #[wasm_bindgen(js_name = rawSign)]
 pub fn raw_sign(
     secret: &[u8],
@@ -147,21 +227,15 @@ pub fn raw_sign(
     date_text: Option<String>,
     date_seconds: f64,
 ) -> Result<JsValue, JsValue> {
-    let date = match &date_text {
-        Some(t) => DateInput::Text(t),
-        None => DateInput::Unix(secs(date_seconds, "date")?),
-    };
-    let s = crate::sign_request(
-        &RequestToSign {
-            method,
-            path,
-            body,
-            content_type: content_type.as_deref(),
-            date,
-        },
+    let s = sign_core(
         secret,
-    )
-    .map_err(|e| type_error(e.code(), &e.to_string()))?;
+        method,
+        path,
+        body,
+        content_type.as_deref(),
+        date_text.as_deref(),
+        date_seconds,
+    )?;
     to_js(&SignOut {
         headers: SignedHeaders {
             date: &s.date,

@@ -659,13 +659,15 @@ export function createApi(host) {
   function signRequest(input) {
     need();
     const o = options(input, "signRequest(...)", ["secret", "method", "path", "body", "date", "contentType"], true);
-    const secret = secretBytes(o.secret, "secret");
     const method = string(o.method, "method");
     const path = string(o.path, "path");
     if (o.body !== undefined && o.body !== null && typeof o.body === "object" && !isBytes(o.body)) {
       throw argError(`\`body\` is ${describe(o.body)}: sign the exact bytes you send; serialize the payload with serializeBody() (or use buildRequest())`);
     }
-    const body = bytes(o.body, "body", { allowMissing: true });
+    // Strings go straight into wasm memory (no TextEncoder copy); bytes as they are.
+    const textual = typeof o.secret === "string" && (o.body === undefined || o.body === null || typeof o.body === "string");
+    const secret = textual ? o.secret : secretBytes(o.secret, "secret");
+    const body = textual ? (o.body ?? "") : bytes(o.body, "body", { allowMissing: true });
     const contentType = string(o.contentType, "contentType", { optional: true });
     let dateText;
     let dateSeconds = 0;
@@ -676,7 +678,15 @@ export function createApi(host) {
     } else {
       dateSeconds = seconds(o.date, "date");
     }
-    return call("rawSign", [secret, method, path, body, contentType, dateText, dateSeconds]);
+    const parts = call(textual ? "rawSignText" : "rawSignBytes", [secret, method, path, body, contentType, dateText, dateSeconds]);
+    // METHOD \n Content-MD5 \n Content-Type \n Date \n PATH \n X-Signature
+    const cut = parts.lastIndexOf("\n");
+    const canonical = parts.slice(0, cut);
+    const [, md5, type, date] = canonical.split("\n", 4);
+    return {
+      headers: { "Date": date, "Content-Type": type, "Content-MD5": md5, "X-Signature": parts.slice(cut + 1) },
+      canonical,
+    };
   }
 
   function validate(endpoint, payload, opts) {

@@ -4,7 +4,6 @@
 // initSync() exist only so that code written for the browser entry runs unchanged.
 
 const { createApi } = require("./lib/api.cjs");
-const schemas = require("./lib/schemas.cjs");
 
 const GLUE = require.resolve("./wasm/node.cjs");
 let raw = require(GLUE);
@@ -23,5 +22,8 @@ module.exports = createApi({
   },
   init,
   initSync,
-  schemas,
+  // Loaded on first use of schema(): 40 KB of data nobody needs at start-up.
+  get schemas() {
+    return require("./lib/schemas.cjs");
+  },
 });
