@@ -365,8 +365,14 @@ async function scenarioSign(peers) {
     { name: "node:crypto createHash(md5) + createHmac(sha1)", fn: () => nodeCryptoSign(body) },
     { name: `hash-wasm ${peers.versions["hash-wasm"]} (MD5 + HMAC-SHA1)`, fn: () => hashWasmSign(body) },
     {
-      name: "amojo-kit raw export rawSign (bytes pre-encoded; diagnostic)",
-      fn: () => raw.rawSign(secretBytes, METHOD, PATH, bodyBytes, undefined, undefined, inputs.date_unix),
+      name: "amojo-kit raw export rawSignBytes (bytes pre-encoded; diagnostic)",
+      fn: () => raw.rawSignBytes(secretBytes, METHOD, PATH, bodyBytes, undefined, undefined, inputs.date_unix),
+      shape: (joined) => {
+        const cut = joined.lastIndexOf("\n");
+        const canonical = joined.slice(0, cut);
+        const [, md5, , date] = canonical.split("\n");
+        return result(date, md5, joined.slice(cut + 1), canonical);
+      },
     },
   ];
   agree("sign 1 KiB", impls, nodeCryptoSign(body));

@@ -118,24 +118,6 @@ pub fn raw_reserialize(json: &str, style: &str) -> Result<String, JsValue> {
     })
 }
 
-#[derive(Serialize)]
-struct SignedHeaders<'a> {
-    #[serde(rename = "Date")]
-    date: &'a str,
-    #[serde(rename = "Content-Type")]
-    content_type: &'a str,
-    #[serde(rename = "Content-MD5")]
-    content_md5: &'a str,
-    #[serde(rename = "X-Signature")]
-    signature: &'a str,
-}
-
-#[derive(Serialize)]
-struct SignOut<'a> {
-    headers: SignedHeaders<'a>,
-    canonical: String,
-}
-
 fn sign_core(
     secret: &[u8],
     method: &str,
@@ -181,16 +163,15 @@ pub fn raw_sign_text(
     date_text: Option<String>,
     date_seconds: f64,
 ) -> Result<String, JsValue> {
-    sign_core(
+    raw_sign_bytes(
         secret.as_bytes(),
         method,
         path,
         body.as_bytes(),
-        content_type.as_deref(),
-        date_text.as_deref(),
+        content_type,
+        date_text,
         date_seconds,
     )
-    .map(|s| joined(&s))
 }
 
 /// Signs a request from bytes; returns what [`raw_sign_text`] returns.
@@ -214,37 +195,6 @@ pub fn raw_sign_bytes(
         date_seconds,
     )
     .map(|s| joined(&s))
-}
-
-/// Signs a request; returns `{headers, canonical}`. `date_text` wins over `date_seconds`.
-#[wasm_bindgen(js_name = rawSign)]
-pub fn raw_sign(
-    secret: &[u8],
-    method: &str,
-    path: &str,
-    body: &[u8],
-    content_type: Option<String>,
-    date_text: Option<String>,
-    date_seconds: f64,
-) -> Result<JsValue, JsValue> {
-    let s = sign_core(
-        secret,
-        method,
-        path,
-        body,
-        content_type.as_deref(),
-        date_text.as_deref(),
-        date_seconds,
-    )?;
-    to_js(&SignOut {
-        headers: SignedHeaders {
-            date: &s.date,
-            content_type: &s.content_type,
-            content_md5: &s.content_md5,
-            signature: &s.signature,
-        },
-        canonical: s.canonical.to_string(),
-    })
 }
 
 #[derive(Serialize)]

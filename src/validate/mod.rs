@@ -825,13 +825,18 @@ fn check_object(shape: &Shape, map: &Map<String, Value>, ptr: &mut String, cx: &
         check_rule(rule, map, ptr, cx);
     }
     if !cx.lenient {
-        let known: Vec<&'static str> = shape.fields.iter().map(|f| f.name).collect();
+        // The list of known names is only needed for a did-you-mean: built on the first
+        // unknown key, not for every object.
+        let mut known: Vec<&'static str> = Vec::new();
         for k in map.keys() {
-            if !known.contains(&k.as_str()) {
+            if !shape.fields.iter().any(|f| f.name == k) {
                 if cx.full() {
                     // A warning that would be dropped: skip the did-you-mean work.
                     cx.truncated = true;
                     continue;
+                }
+                if known.is_empty() {
+                    known = shape.fields.iter().map(|f| f.name).collect();
                 }
                 ptr.push('/');
                 ptr.push_str(&escape_pointer(k));
