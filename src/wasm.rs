@@ -387,7 +387,18 @@ fn options(lang_name: &str, limits: Limits) -> Result<ValidateOptions, JsValue> 
 /// (max issues, max body bytes, max depth)
 type Limits = (Option<u32>, Option<u32>, Option<u32>);
 
-/// Validates raw body bytes against an endpoint's rules.
+/// A report as JSON text for the JS layer to `JSON.parse` (one string crosses the boundary
+/// instead of an object built field by field); `""` for the common verdict "valid, no
+/// warnings", which the JS layer builds itself.
+fn report_text(r: &crate::Report, short: bool) -> String {
+    if short && r.valid && r.warnings.is_empty() && !r.truncated {
+        String::new()
+    } else {
+        r.to_json()
+    }
+}
+
+/// Validates raw body bytes against an endpoint's rules; see [`report_text`].
 #[wasm_bindgen(js_name = rawValidate)]
 pub fn raw_validate(
     endpoint_name: &str,
@@ -396,12 +407,15 @@ pub fn raw_validate(
     max_issues: Option<u32>,
     max_body_bytes: Option<u32>,
     max_depth: Option<u32>,
-) -> Result<JsValue, JsValue> {
+) -> Result<String, JsValue> {
     let opts = options(lang_name, (max_issues, max_body_bytes, max_depth))?;
-    to_js(&crate::validate(endpoint(endpoint_name)?, body, &opts))
+    Ok(report_text(
+        &crate::validate(endpoint(endpoint_name)?, body, &opts),
+        true,
+    ))
 }
 
-/// Validates a JSON string against an endpoint's rules.
+/// Validates a JSON string against an endpoint's rules; see [`report_text`].
 #[wasm_bindgen(js_name = rawValidateStr)]
 pub fn raw_validate_str(
     endpoint_name: &str,
@@ -410,7 +424,7 @@ pub fn raw_validate_str(
     max_issues: Option<u32>,
     max_body_bytes: Option<u32>,
     max_depth: Option<u32>,
-) -> Result<JsValue, JsValue> {
+) -> Result<String, JsValue> {
     raw_validate(
         endpoint_name,
         body.as_bytes(),
@@ -421,7 +435,7 @@ pub fn raw_validate_str(
     )
 }
 
-/// Validates a whole request: route, query and body.
+/// Validates a whole request: route, query and body; the report as JSON text.
 #[wasm_bindgen(js_name = rawValidateRequest)]
 pub fn raw_validate_request(
     method: &str,
@@ -431,9 +445,12 @@ pub fn raw_validate_request(
     max_issues: Option<u32>,
     max_body_bytes: Option<u32>,
     max_depth: Option<u32>,
-) -> Result<JsValue, JsValue> {
+) -> Result<String, JsValue> {
     let opts = options(lang_name, (max_issues, max_body_bytes, max_depth))?;
-    to_js(&crate::validate_request(method, path, body, &opts))
+    Ok(report_text(
+        &crate::validate_request(method, path, body, &opts),
+        false,
+    ))
 }
 
 #[derive(Serialize)]

@@ -203,6 +203,7 @@ proptest! {
             }
             let r2 = validate(e, v.to_string().as_bytes(), &opts);
             prop_assert_eq!(r.valid, r2.valid);
+            prop_assert_eq!(r2.to_json(), serde_json::to_string(&r2).unwrap_or_default());
         }
         // The compact writer is byte-identical to serde_json's.
         prop_assert_eq!(serialize_body(&v, BodyStyle::Compact), v.to_string());

@@ -253,6 +253,14 @@ fn check_report(case: &Case, report: &Report, problems: &mut Vec<String>) {
     if report.truncated {
         problems.push("report was truncated".to_owned());
     }
+    // The serde-free JSON writer (used by the wasm binding) gives serde_json's bytes.
+    let serde_text = serde_json::to_string(report).expect("serialize report");
+    if report.to_json() != serde_text {
+        problems.push(format!(
+            "Report::to_json differs from serde_json:\n      {}\n      {serde_text}",
+            report.to_json()
+        ));
+    }
     for (kind, want, got) in [
         ("errors", &case.errors, &report.errors),
         ("warnings", &case.warnings, &report.warnings),

@@ -689,20 +689,28 @@ export function createApi(host) {
     };
   }
 
+  // A report from the core's JSON text; "" is the common "valid, no warnings" verdict.
+  function report(text, endpoint) {
+    if (text === "") {
+      return { valid: true, endpoint, errors: [], warnings: [], truncated: false };
+    }
+    return JSON.parse(text);
+  }
+
   function validate(endpoint, payload, opts) {
     need();
     const name = string(endpoint, "endpoint");
     const [lang, ...limits] = validateOptions(opts);
     if (typeof payload === "string") {
-      return call("rawValidateStr", [name, payload, lang, ...limits]);
+      return report(call("rawValidateStr", [name, payload, lang, ...limits]), name);
     }
     if (isBytes(payload)) {
-      return call("rawValidate", [name, viewBytes(payload), lang, ...limits]);
+      return report(call("rawValidate", [name, viewBytes(payload), lang, ...limits]), name);
     }
     if (payload === undefined) {
       throw argError("`payload` is required: an object, or the body's JSON text as a string", "missing_argument");
     }
-    return call("rawValidateStr", [name, toJson(payload, "payload"), lang, ...limits]);
+    return report(call("rawValidateStr", [name, toJson(payload, "payload"), lang, ...limits]), name);
   }
 
   function requestBody(body) {
@@ -721,7 +729,7 @@ export function createApi(host) {
     const method = string(o.method, "method");
     const path = string(o.path, "path");
     const body = requestBody(o.body);
-    return call("rawValidateRequest", [method, path, body, ...validateOptions(opts)]);
+    return report(call("rawValidateRequest", [method, path, body, ...validateOptions(opts)]), null);
   }
 
   // `{ lang, maxIssues, maxBodyBytes, maxDepth }` → [lang, maxIssues, maxBodyBytes, maxDepth]
@@ -749,7 +757,7 @@ export function createApi(host) {
   function routeMethod(path, lang) {
     const route = call("rawRoute", [path]);
     if (route === null) {
-      throw new AmojoValidationError(call("rawValidateRequest", ["POST", path, new Uint8Array(0), lang]));
+      throw new AmojoValidationError(report(call("rawValidateRequest", ["POST", path, new Uint8Array(0), lang]), null));
     }
     return route.method;
   }
@@ -770,9 +778,9 @@ export function createApi(host) {
     if (method === undefined) {
       method = routeMethod(path, lang);
     }
-    const report = call("rawValidateRequest", [method, path, encoder.encode(body), lang]);
-    if (!report.valid) {
-      throw new AmojoValidationError(report);
+    const verdict = report(call("rawValidateRequest", [method, path, encoder.encode(body), lang]), null);
+    if (!verdict.valid) {
+      throw new AmojoValidationError(verdict);
     }
     const signed = signRequest({ secret, method, path, body, date: o.date });
     const [origin, rest] = splitUrl(path);
@@ -782,7 +790,7 @@ export function createApi(host) {
       method: method.toUpperCase(),
       headers: signed.headers,
       body: body === "" ? undefined : body,
-      warnings: report.warnings,
+      warnings: verdict.warnings,
     };
   }
 
@@ -878,12 +886,12 @@ export function createApi(host) {
       if (endpoint === null) {
         return { ok: false, reason: "invalid_body", message: "the hook body is neither a message, a typing nor a reaction hook", body, json: undefined };
       }
-      const report = call("rawValidate", [endpoint, body, "en"]);
-      if (!report.valid) {
-        const first = report.errors[0];
-        return { ok: false, reason: "invalid_body", message: `the ${endpoint} hook is invalid: ${first.path === "" ? "" : `${first.path}: `}${first.message}`, body, json: undefined, validation: report };
+      const verdict = report(call("rawValidate", [endpoint, body, "en"]), endpoint);
+      if (!verdict.valid) {
+        const first = verdict.errors[0];
+        return { ok: false, reason: "invalid_body", message: `the ${endpoint} hook is invalid: ${first.path === "" ? "" : `${first.path}: `}${first.message}`, body, json: undefined, validation: verdict };
       }
-      result.validation = report;
+      result.validation = verdict;
     }
     return result;
   }

@@ -15,9 +15,9 @@ use std::str::FromStr;
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::json::{self, escape_pointer};
+use crate::json::{self, Entries, Node, Num, escape_pointer, lookup, push_usize, same_key};
 use rules::{Cond, Field, Kind, P, Rule, Shape};
 
 pub use request::{validate_query, validate_request};
@@ -218,16 +218,19 @@ impl JsonType {
     /// The type of a value (an integer-valued number is `Integer` only when written
     /// without a fraction or exponent).
     pub fn of(v: &Value) -> JsonType {
+        JsonType::of_node(&Node::from(v))
+    }
+
+    pub(crate) fn of_node(v: &Node<'_>) -> JsonType {
         match v {
-            Value::Null => JsonType::Null,
-            Value::Bool(_) => JsonType::Boolean,
-            Value::Number(n) if n.is_i64() || n.is_u64() || is_negative_zero(n) => {
-                JsonType::Integer
-            }
-            Value::Number(_) => JsonType::Number,
-            Value::String(_) => JsonType::String,
-            Value::Array(_) => JsonType::Array,
-            Value::Object(_) => JsonType::Object,
+            Node::Null => JsonType::Null,
+            Node::Bool(_) => JsonType::Boolean,
+            Node::Num(Num::Int(_) | Num::Big(_)) => JsonType::Integer,
+            Node::Num(Num::Float(f)) if is_negative_zero(*f) => JsonType::Integer,
+            Node::Num(_) => JsonType::Number,
+            Node::Str(_) => JsonType::String,
+            Node::Arr(_) => JsonType::Array,
+            Node::Obj(_) => JsonType::Object,
         }
     }
 }
@@ -465,6 +468,143 @@ pub struct Report {
     pub truncated: bool,
 }
 
+impl Report {
+    /// The report as compact JSON text: the same bytes as `serde_json::to_string(&report)`
+    /// (the shape the CLI prints and the npm package returns), written without serde.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(96 + 160 * (self.errors.len() + self.warnings.len()));
+        out.push_str(if self.valid {
+            "{\"valid\":true,\"endpoint\":"
+        } else {
+            "{\"valid\":false,\"endpoint\":"
+        });
+        match self.endpoint {
+            Some(e) => str_json(e.as_str(), &mut out),
+            None => out.push_str("null"),
+        }
+        for (name, list) in [("errors", &self.errors), ("warnings", &self.warnings)] {
+            out.push_str(",\"");
+            out.push_str(name);
+            out.push_str("\":[");
+            for (i, issue) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                issue.write_json(&mut out);
+            }
+            out.push(']');
+        }
+        out.push_str(if self.truncated {
+            ",\"truncated\":true}"
+        } else {
+            ",\"truncated\":false}"
+        });
+        out
+    }
+}
+
+fn str_json(s: &str, out: &mut String) {
+    json::write_string(s, json::BodyStyle::Compact, out);
+}
+
+fn usize_json(n: usize, out: &mut String) {
+    push_usize(out, n);
+}
+
+fn f64_json(f: Option<f64>, out: &mut String) {
+    match f {
+        Some(f) => json::write_number(Num::Float(f), json::BodyStyle::Compact, out),
+        None => out.push_str("null"),
+    }
+}
+
+impl Issue {
+    /// As `serde_json::to_string(&issue)` (see [`Issue`]'s `Serialize`).
+    fn write_json(&self, out: &mut String) {
+        let key = |k: &str, out: &mut String| {
+            out.push_str(",\"");
+            out.push_str(k);
+            out.push_str("\":");
+        };
+        out.push_str("{\"path\":");
+        str_json(&self.path, out);
+        out.push_str(",\"code\":\"");
+        out.push_str(self.code.as_str());
+        out.push_str("\",\"message\":");
+        str_json(&self.message, out);
+        match &self.code {
+            IssueCode::InvalidJson { line, column } => {
+                key("line", out);
+                usize_json(*line, out);
+                key("column", out);
+                usize_json(*column, out);
+            }
+            IssueCode::Type { expected, found } => {
+                key("expected", out);
+                str_json(expected.as_str(), out);
+                key("found", out);
+                str_json(found.as_str(), out);
+            }
+            IssueCode::RequiredOneOf { fields } => {
+                key("fields", out);
+                out.push('[');
+                for (i, f) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    str_json(f, out);
+                }
+                out.push(']');
+            }
+            IssueCode::Enum { allowed } => {
+                key("allowed", out);
+                out.push('[');
+                for (i, a) in allowed.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    str_json(a, out);
+                }
+                out.push(']');
+            }
+            IssueCode::MaxLength { limit }
+            | IssueCode::TooLarge { limit }
+            | IssueCode::TooDeep { limit } => {
+                key("limit", out);
+                usize_json(*limit, out);
+            }
+            IssueCode::Range { min, max } => {
+                key("min", out);
+                f64_json(*min, out);
+                key("max", out);
+                f64_json(*max, out);
+            }
+            IssueCode::Items { min, max } => {
+                key("min", out);
+                usize_json(*min, out);
+                key("max", out);
+                usize_json(*max, out);
+            }
+            IssueCode::UnknownField {
+                suggestion: Some(s),
+            } => {
+                key("suggestion", out);
+                str_json(s, out);
+            }
+            IssueCode::Unit { expected } | IssueCode::Format { expected } => {
+                key("expected", out);
+                str_json(expected, out);
+            }
+            IssueCode::MethodNotAllowed { allowed } => {
+                key("allowed", out);
+                str_json(allowed, out);
+            }
+            _ => {}
+        }
+        out.push('}');
+    }
+}
+
 fn ser_endpoint<S: serde::Serializer>(e: &Option<Endpoint>, s: S) -> Result<S::Ok, S::Error> {
     match e {
         Some(e) => s.serialize_str(e.as_str()),
@@ -556,11 +696,15 @@ pub fn validate(endpoint: Endpoint, body: &[u8], opts: &ValidateOptions) -> Repo
 /// Validates an already parsed JSON value.
 pub fn validate_value(endpoint: Endpoint, value: &Value, opts: &ValidateOptions) -> Report {
     let mut cx = Ctx::new(*opts, endpoint.is_webhook());
-    check_root(endpoint, value, &mut cx);
+    check_root(endpoint, &Node::from(value), &mut cx);
     cx.finish(Some(endpoint))
 }
 
-pub(crate) fn validate_bytes_into(endpoint: Endpoint, body: &[u8], cx: &mut Ctx) -> Option<Value> {
+pub(crate) fn validate_bytes_into<'b>(
+    endpoint: Endpoint,
+    body: &'b [u8],
+    cx: &mut Ctx,
+) -> Option<Node<'b>> {
     if body.len() > cx.opts.max_body_bytes {
         cx.error(
             "",
@@ -573,7 +717,7 @@ pub(crate) fn validate_bytes_into(endpoint: Endpoint, body: &[u8], cx: &mut Ctx)
     let blank = body.iter().all(|b| b.is_ascii_whitespace());
     if blank && endpoint == Endpoint::History {
         // No query parameters at all: the server's defaults apply.
-        let empty = Value::Object(Map::new());
+        let empty = Node::Obj(Vec::new());
         check_root(endpoint, &empty, cx);
         return Some(empty);
     }
@@ -581,13 +725,13 @@ pub(crate) fn validate_bytes_into(endpoint: Endpoint, body: &[u8], cx: &mut Ctx)
         cx.error("", IssueCode::InvalidJson { line: 1, column: 1 });
         return None;
     }
-    match json::parse_json_with_depth(body, cx.opts.max_depth) {
+    match json::parse_node(body, cx.opts.max_depth) {
         Ok(parsed) => {
             for p in &parsed.duplicate_keys {
                 cx.warn(p, IssueCode::DuplicateKey);
             }
-            check_root(endpoint, &parsed.value, cx);
-            Some(parsed.value)
+            check_root(endpoint, &parsed.node, cx);
+            Some(parsed.node)
         }
         Err(e) => {
             cx.push_json_error(&e);
@@ -627,9 +771,9 @@ impl Ctx {
     }
 }
 
-fn check_root(endpoint: Endpoint, value: &Value, cx: &mut Ctx) {
+fn check_root(endpoint: Endpoint, value: &Node<'_>, cx: &mut Ctx) {
     if endpoint == Endpoint::SendMessage {
-        cx.mode = match value.get("event_type").and_then(Value::as_str) {
+        cx.mode = match value.get("event_type").and_then(Node::as_str) {
             Some("edit_message") => Mode::Edit,
             _ => Mode::New,
         };
@@ -638,8 +782,8 @@ fn check_root(endpoint: Endpoint, value: &Value, cx: &mut Ctx) {
     check_kind(&Kind::Obj(endpoint.shape()), value, &mut ptr, cx);
 }
 
-fn check_kind(kind: &Kind, v: &Value, ptr: &mut String, cx: &mut Ctx) {
-    let found = JsonType::of(v);
+fn check_kind(kind: &Kind, v: &Node<'_>, ptr: &mut String, cx: &mut Ctx) {
+    let found = JsonType::of_node(v);
     let type_err = |cx: &mut Ctx, ptr: &str, expected| {
         cx.error(ptr, IssueCode::Type { expected, found });
     };
@@ -715,8 +859,11 @@ fn check_kind(kind: &Kind, v: &Value, ptr: &mut String, cx: &mut Ctx) {
             }
         }
         Kind::Num { min, max } => {
-            let Some(n) = v.as_f64().filter(|_| v.is_number()) else {
-                return type_err(cx, ptr, JsonType::Number);
+            let n = match v {
+                Node::Num(Num::Int(i)) => *i as f64,
+                Node::Num(Num::Big(u)) => *u as f64,
+                Node::Num(Num::Float(f)) => *f,
+                _ => return type_err(cx, ptr, JsonType::Number),
             };
             if n < *min || n > *max {
                 cx.error(
@@ -729,18 +876,18 @@ fn check_kind(kind: &Kind, v: &Value, ptr: &mut String, cx: &mut Ctx) {
             }
         }
         Kind::Bool => {
-            if !v.is_boolean() {
+            if !matches!(v, Node::Bool(_)) {
                 type_err(cx, ptr, JsonType::Boolean);
             }
         }
         Kind::Obj(shape) => {
-            let Some(map) = v.as_object() else {
+            let Some(map) = v.as_obj() else {
                 return type_err(cx, ptr, JsonType::Object);
             };
             check_object(shape, map, ptr, cx);
         }
         Kind::Arr { item, min, max } => {
-            let Some(items) = v.as_array() else {
+            let Node::Arr(items) = v else {
                 return type_err(cx, ptr, JsonType::Array);
             };
             if items.len() < *min || items.len() > *max {
@@ -755,7 +902,7 @@ fn check_kind(kind: &Kind, v: &Value, ptr: &mut String, cx: &mut Ctx) {
             for (i, x) in items.iter().enumerate() {
                 let len = ptr.len();
                 ptr.push('/');
-                ptr.push_str(&i.to_string());
+                push_usize(ptr, i);
                 check_kind(item, x, ptr, cx);
                 ptr.truncate(len);
             }
@@ -764,23 +911,24 @@ fn check_kind(kind: &Kind, v: &Value, ptr: &mut String, cx: &mut Ctx) {
 }
 
 /// An integer value: written without fraction or exponent and within i64.
-fn as_int(v: &Value) -> Option<i64> {
+fn as_int(v: &Node<'_>) -> Option<i64> {
     match v {
-        Value::Number(n) if is_negative_zero(n) => Some(0),
-        Value::Number(n) => n.as_i64(),
+        Node::Num(Num::Int(i)) => Some(*i),
+        Node::Num(Num::Float(f)) if is_negative_zero(*f) => Some(0),
         _ => None,
     }
 }
 
 /// `-0` is an integer in JSON's grammar, but serde_json stores it as the float `-0.0`
-/// (and cannot tell it from a written `-0.0`, which is therefore accepted as 0 too).
-fn is_negative_zero(n: &serde_json::Number) -> bool {
-    n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative()) && !n.is_i64()
+/// (and cannot tell it from a written `-0.0`, which is therefore accepted as 0 too; the
+/// parser keeps that classification).
+fn is_negative_zero(f: f64) -> bool {
+    f == 0.0 && f.is_sign_negative()
 }
 
 /// An integer too large for i64 (`9223372036854775808`): a range problem, not a type one.
-fn is_huge_int(v: &Value) -> bool {
-    matches!(v, Value::Number(n) if n.is_u64() && !n.is_i64())
+fn is_huge_int(v: &Node<'_>) -> bool {
+    matches!(v, Node::Num(Num::Big(_)))
 }
 
 fn is_http_url(s: &str) -> bool {
@@ -794,8 +942,8 @@ fn is_http_url(s: &str) -> bool {
 }
 
 /// A field's value, or `None` when absent (or null, for leniently parsed hooks).
-fn field_value<'v>(map: &'v Map<String, Value>, name: &str, cx: &Ctx) -> Option<&'v Value> {
-    map.get(name).filter(|v| !(cx.lenient && v.is_null()))
+fn field_value<'n, 'a>(map: &'n Entries<'a>, name: &str, cx: &Ctx) -> Option<&'n Node<'a>> {
+    lookup(map, name).filter(|v| !(cx.lenient && matches!(v, Node::Null)))
 }
 
 fn presence(f: &Field, mode: Mode) -> P {
@@ -805,7 +953,7 @@ fn presence(f: &Field, mode: Mode) -> P {
     }
 }
 
-fn check_object(shape: &Shape, map: &Map<String, Value>, ptr: &mut String, cx: &mut Ctx) {
+fn check_object(shape: &Shape, map: &Entries<'_>, ptr: &mut String, cx: &mut Ctx) {
     let base = ptr.len();
     // Fields in the table's order: presence first, then the value.
     for f in shape.fields {
@@ -828,8 +976,8 @@ fn check_object(shape: &Shape, map: &Map<String, Value>, ptr: &mut String, cx: &
         // The list of known names is only needed for a did-you-mean: built on the first
         // unknown key, not for every object.
         let mut known: Vec<&'static str> = Vec::new();
-        for k in map.keys() {
-            if !shape.fields.iter().any(|f| f.name == k) {
+        for (k, _) in map {
+            if !shape.fields.iter().any(|f| same_key(f.name, k)) {
                 if cx.full() {
                     // A warning that would be dropped: skip the did-you-mean work.
                     cx.truncated = true;
@@ -852,20 +1000,20 @@ fn check_object(shape: &Shape, map: &Map<String, Value>, ptr: &mut String, cx: &
     }
 }
 
-fn holds(cond: &Cond, map: &Map<String, Value>, cx: &Ctx) -> bool {
+fn holds(cond: &Cond, map: &Entries<'_>, cx: &Ctx) -> bool {
     match cond {
         Cond::New => cx.mode == Mode::New,
         Cond::Edit => cx.mode == Mode::Edit,
         Cond::Present(f) => field_value(map, f, cx).is_some(),
         Cond::NoneOf(fs) => fs.iter().all(|f| field_value(map, f, cx).is_none()),
         Cond::StrIs(f, vals) => field_value(map, f, cx)
-            .and_then(Value::as_str)
+            .and_then(Node::as_str)
             .is_some_and(|s| vals.contains(&s)),
         Cond::IntIs(f, n) => field_value(map, f, cx).and_then(as_int) == Some(*n),
     }
 }
 
-fn check_rule(rule: &Rule, map: &Map<String, Value>, ptr: &mut String, cx: &mut Ctx) {
+fn check_rule(rule: &Rule, map: &Entries<'_>, ptr: &mut String, cx: &mut Ctx) {
     if !rule.when().iter().all(|c| holds(c, map, cx)) {
         return;
     }
@@ -879,7 +1027,7 @@ fn check_rule(rule: &Rule, map: &Map<String, Value>, ptr: &mut String, cx: &mut 
             };
             let mut obj = map;
             for p in parents {
-                match field_value(obj, p, cx).and_then(Value::as_object) {
+                match field_value(obj, p, cx).and_then(Node::as_obj) {
                     Some(o) => obj = o,
                     None => {
                         ptr.truncate(base);
@@ -896,7 +1044,7 @@ fn check_rule(rule: &Rule, map: &Map<String, Value>, ptr: &mut String, cx: &mut 
             }
         }
         Rule::NonEmpty { field, .. } => {
-            if field_value(map, field, cx).and_then(Value::as_str) == Some("") {
+            if field_value(map, field, cx).and_then(Node::as_str) == Some("") {
                 ptr.push('/');
                 ptr.push_str(field);
                 cx.error(ptr, IssueCode::Empty);

@@ -1,9 +1,10 @@
 //! Request-level validation: route (method + path), query, body, and their consistency.
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use super::{Ctx, Endpoint, IssueCode, Report, ValidateOptions, check_root, validate_bytes_into};
-use crate::json::escape_pointer;
+use crate::json::{Node, Num, escape_pointer};
 use crate::route::{RouteError, match_route};
 use crate::sign::query_of;
 
@@ -33,7 +34,7 @@ pub fn validate_request(method: &str, path: &str, body: &[u8], opts: &ValidateOp
     }
     let value = validate_bytes_into(endpoint, body, &mut cx);
     if let (Some(v), Some(path_msgid)) = (&value, route.param("msgid"))
-        && let Some(body_msgid) = v.get("msgid").and_then(Value::as_str)
+        && let Some(body_msgid) = v.get("msgid").and_then(Node::as_str)
         // The server sees the path parameter percent-decoded.
         && body_msgid != percent_decode_path(path_msgid)
     {
@@ -50,21 +51,33 @@ pub fn validate_query(query: &str, opts: &ValidateOptions) -> Report {
 }
 
 fn check_query(query: &str, cx: &mut Ctx) {
-    let mut obj = Map::new();
+    let mut obj: Vec<(Cow<'_, str>, Node<'_>)> = Vec::new();
+    // Name → index in `obj` (a query may be long: no scan per parameter).
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let k = percent_decode(k);
         let v = percent_decode(v);
         // Integers become JSON integers; anything else stays a string (a type error).
         let value = match v.parse::<i64>() {
-            Ok(n) if !v.starts_with('+') => Value::from(n),
-            _ => Value::String(v),
+            Ok(n) if !v.starts_with('+') => Node::Num(Num::Int(n)),
+            _ => Node::Str(Cow::Owned(v)),
         };
-        if obj.insert(k.clone(), value).is_some() {
-            cx.warn(&format!("/{}", escape_pointer(&k)), IssueCode::DuplicateKey);
+        // A repeated parameter: the last value wins, in the first one's place.
+        match seen.get(&k).and_then(|&i| obj.get_mut(i)) {
+            Some(slot) => {
+                let mut ptr = String::from("/");
+                ptr.push_str(&escape_pointer(&k));
+                cx.warn(&ptr, IssueCode::DuplicateKey);
+                slot.1 = value;
+            }
+            None => {
+                seen.insert(k.clone(), obj.len());
+                obj.push((Cow::Owned(k), value));
+            }
         }
     }
-    check_root(Endpoint::History, &Value::Object(obj), cx);
+    check_root(Endpoint::History, &Node::Obj(obj), cx);
 }
 
 /// Path-segment decoding: `%XX` only (`+` stays a plus).

@@ -1,12 +1,16 @@
 //! JSON in and out: a parser that keeps key order and notices duplicate keys, and the two
 //! body styles (`compact`, and `php`, byte-identical to PHP `json_encode` defaults).
 
-use std::cell::RefCell;
+mod node;
+
 use std::fmt::{self, Write as _};
 use std::str::FromStr;
 
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
+
+pub(crate) use node::{
+    Entries, Node, Num, lookup, parse as parse_node, push_u64, push_usize, same_key,
+};
 
 /// How a body is serialized before it is hashed and sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,8 +48,12 @@ impl FromStr for BodyStyle {
 
 /// Serializes a JSON value in the given style.
 pub fn serialize_body(value: &Value, style: BodyStyle) -> String {
+    write_body(&Node::from(value), style)
+}
+
+pub(crate) fn write_body(node: &Node<'_>, style: BodyStyle) -> String {
     let mut out = String::new();
-    write_value(value, style, &mut out);
+    write_value(node, style, &mut out);
     out
 }
 
@@ -55,18 +63,18 @@ pub fn serialize_body(value: &Value, style: BodyStyle) -> String {
 ///
 /// [`JsonError`] when the bytes are not one JSON value.
 pub fn reserialize(bytes: &[u8], style: BodyStyle) -> Result<String, JsonError> {
-    Ok(serialize_body(&parse_json(bytes)?.value, style))
+    Ok(write_body(&parse_node(bytes, MAX_PARSE_DEPTH)?.node, style))
 }
 
 // One writer for both styles (instead of serde_json's io::Write-based serializer, which is
 // much larger in wasm): `compact` is byte-identical to serde_json's compact output.
-fn write_value(v: &Value, style: BodyStyle, out: &mut String) {
+fn write_value(v: &Node<'_>, style: BodyStyle, out: &mut String) {
     match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => write_number(n, style, out),
-        Value::String(s) => write_string(s, style, out),
-        Value::Array(a) => {
+        Node::Null => out.push_str("null"),
+        Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Node::Num(n) => write_number(*n, style, out),
+        Node::Str(s) => write_string(s, style, out),
+        Node::Arr(a) => {
             out.push('[');
             for (i, x) in a.iter().enumerate() {
                 if i > 0 {
@@ -76,7 +84,7 @@ fn write_value(v: &Value, style: BodyStyle, out: &mut String) {
             }
             out.push(']');
         }
-        Value::Object(m) => {
+        Node::Obj(m) => {
             out.push('{');
             for (i, (k, x)) in m.iter().enumerate() {
                 if i > 0 {
@@ -91,22 +99,34 @@ fn write_value(v: &Value, style: BodyStyle, out: &mut String) {
     }
 }
 
-fn write_string(s: &str, style: BodyStyle, out: &mut String) {
+pub(crate) fn write_string(s: &str, style: BodyStyle, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let php = style == BodyStyle::Php;
+    let plain = |b: u8| b >= 0x20 && b != b'"' && b != b'\\' && !(php && (b == b'/' || b >= 0x80));
+    out.reserve(s.len() + 2);
     out.push('"');
-    for ch in s.chars() {
+    let mut rest = s;
+    while !rest.is_empty() {
+        // Copy the longest run that needs no escape in one go.
+        let run = rest.bytes().position(|b| !plain(b)).unwrap_or(rest.len());
+        let (head, tail) = rest.split_at(run);
+        out.push_str(head);
+        let Some(ch) = tail.chars().next() else {
+            break;
+        };
+        rest = &tail[ch.len_utf8()..];
         match ch {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '/' if php => out.push_str("\\/"),
+            '/' => out.push_str("\\/"),
             '\u{08}' => out.push_str("\\b"),
             '\u{0c}' => out.push_str("\\f"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            // PHP escapes every non-ASCII character (DEL stays as is in both styles).
-            c if (c as u32) < 0x20 || (php && (c as u32) > 0x7f) => {
+            // Other control characters, and (PHP) every non-ASCII character as UTF-16
+            // units (DEL stays as is in both styles).
+            c => {
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
                     out.push_str("\\u");
@@ -115,19 +135,26 @@ fn write_string(s: &str, style: BodyStyle, out: &mut String) {
                     }
                 }
             }
-            c => out.push(c),
         }
     }
     out.push('"');
 }
 
-fn write_number(n: &Number, style: BodyStyle, out: &mut String) {
-    match n.as_f64() {
-        Some(f) if style == BodyStyle::Php && !(n.is_i64() || n.is_u64()) => {
-            out.push_str(&php_float(f))
+pub(crate) fn write_number(n: Num, style: BodyStyle, out: &mut String) {
+    match n {
+        Num::Int(i) => {
+            if i < 0 {
+                out.push('-');
+            }
+            push_u64(out, i.unsigned_abs());
         }
-        // Integers, and serde_json's shortest float form (`1.0`, `1e25`).
-        _ => out.push_str(&n.to_string()),
+        Num::Big(u) => push_u64(out, u),
+        Num::Float(f) if style == BodyStyle::Php => out.push_str(&php_float(f)),
+        // serde_json's shortest float form (`1.0`, `1e25`).
+        Num::Float(f) => match Number::from_f64(f) {
+            Some(n) => out.push_str(&n.to_string()),
+            None => out.push_str("null"),
+        },
     }
 }
 
@@ -237,179 +264,19 @@ pub fn parse_json(bytes: &[u8]) -> Result<ParsedJson, JsonError> {
 ///
 /// As [`parse_json`]; deeper nesting gives a [`JsonError`] with `too_deep` set.
 pub fn parse_json_with_depth(bytes: &[u8], max_depth: usize) -> Result<ParsedJson, JsonError> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        return Err(JsonError {
-            too_deep: false,
-            line: 1,
-            column: 1,
-            message: "the body starts with a UTF-8 byte-order mark; JSON must not".to_owned(),
-        });
-    }
-    let dups = RefCell::new(Vec::new());
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let root = Path {
-        parent: None,
-        seg: Seg::Root,
-    };
-    let value = Seed {
-        path: &root,
-        dups: &dups,
-        depth: 0,
-        max_depth: max_depth.min(MAX_PARSE_DEPTH),
-    }
-    .deserialize(&mut de)
-    .and_then(|v| de.end().map(|()| v))
-    .map_err(|e| {
-        let mut message = e.to_string();
-        if message.contains("hex escape") || message.contains("surrogate") {
-            // JavaScript's JSON.stringify writes a lone surrogate as `\udXXX`.
-            message.push_str(
-                " (a lone UTF-16 surrogate such as `\\ud83d` without its pair is not valid Unicode)",
-            );
-        }
-        JsonError {
-            too_deep: message.starts_with(TOO_DEEP) || message.starts_with("recursion limit"),
-            line: e.line(),
-            column: e.column(),
-            message,
-        }
-    })?;
+    let parsed = parse_node(bytes, max_depth)?;
     Ok(ParsedJson {
-        value,
-        duplicate_keys: dups.into_inner(),
+        value: Value::from(&parsed.node),
+        duplicate_keys: parsed.duplicate_keys,
     })
 }
 
 /// Escapes a key for a JSON Pointer (RFC 6901): `~` → `~0`, `/` → `~1`.
 pub fn escape_pointer(key: &str) -> String {
+    if !key.contains(['~', '/']) {
+        return key.to_owned();
+    }
     key.replace('~', "~0").replace('/', "~1")
-}
-
-const TOO_DEEP: &str = "nesting deeper than";
-
-/// Where a value sits, as a linked list up to the root: the JSON Pointer is only
-/// spelled out when a duplicate key needs reporting (no allocation per value).
-struct Path<'p> {
-    parent: Option<&'p Path<'p>>,
-    seg: Seg<'p>,
-}
-
-enum Seg<'p> {
-    Root,
-    Key(&'p str),
-    Index(usize),
-}
-
-impl Path<'_> {
-    fn pointer(&self) -> String {
-        let mut segs = Vec::new();
-        let mut node = Some(self);
-        while let Some(n) = node {
-            match n.seg {
-                Seg::Root => {}
-                Seg::Key(k) => segs.push(escape_pointer(k)),
-                Seg::Index(i) => segs.push(i.to_string()),
-            }
-            node = n.parent;
-        }
-        segs.iter().rev().fold(String::new(), |mut acc, s| {
-            acc.push('/');
-            acc.push_str(s);
-            acc
-        })
-    }
-}
-
-struct Seed<'a, 'p> {
-    path: &'p Path<'p>,
-    dups: &'a RefCell<Vec<String>>,
-    depth: usize,
-    max_depth: usize,
-}
-
-impl<'a, 'p> Seed<'a, 'p> {
-    fn child<'c>(&self, path: &'c Path<'c>) -> Seed<'a, 'c> {
-        Seed {
-            path,
-            dups: self.dups,
-            depth: self.depth + 1,
-            max_depth: self.max_depth,
-        }
-    }
-    fn enter<E: de::Error>(&self) -> Result<(), E> {
-        if self.depth >= self.max_depth {
-            Err(E::custom(format_args!("{TOO_DEEP} {}", self.max_depth)))
-        } else {
-            Ok(())
-        }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Seed<'_, '_> {
-    type Value = Value;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Seed<'_, '_> {
-    type Value = Value;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        self.enter()?;
-        let mut out = Vec::new();
-        loop {
-            let here = Path {
-                parent: Some(self.path),
-                seg: Seg::Index(out.len()),
-            };
-            match seq.next_element_seed(self.child(&here))? {
-                Some(v) => out.push(v),
-                None => return Ok(Value::Array(out)),
-            }
-        }
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        self.enter()?;
-        let mut out = Map::new();
-        while let Some(k) = map.next_key::<String>()? {
-            let here = Path {
-                parent: Some(self.path),
-                seg: Seg::Key(&k),
-            };
-            let v = map.next_value_seed(self.child(&here))?;
-            if out.contains_key(&k) {
-                self.dups.borrow_mut().push(here.pointer());
-                // Last wins, and moves to the position of the last occurrence.
-                out.shift_remove(&k);
-            }
-            out.insert(k, v);
-        }
-        Ok(Value::Object(out))
-    }
 }
 
 #[cfg(test)]
