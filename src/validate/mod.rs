@@ -953,13 +953,39 @@ fn presence(f: &Field, mode: Mode) -> P {
     }
 }
 
+/// Shapes have at most this many fields (checked by a test); the entry of each field is
+/// found in one pass over the object.
+pub(crate) const MAX_FIELDS: usize = 32;
+
 fn check_object(shape: &Shape, map: &Entries<'_>, ptr: &mut String, cx: &mut Ctx) {
     let base = ptr.len();
+    // One pass over the entries: which field each is (keys are unique after parsing).
+    let mut slots = [usize::MAX; MAX_FIELDS];
+    let mut unknown = false;
+    for (i, (k, _)) in map.iter().enumerate() {
+        match shape.fields.iter().position(|f| same_key(f.name, k)) {
+            Some(j) => {
+                if let Some(s) = slots.get_mut(j) {
+                    *s = i;
+                }
+            }
+            None => unknown = true,
+        }
+    }
     // Fields in the table's order: presence first, then the value.
-    for f in shape.fields {
+    for (j, f) in shape.fields.iter().enumerate() {
+        let value = match slots.get(j) {
+            Some(&i) => map.get(i).map(|(_, v)| v),
+            None => lookup(map, f.name),
+        }
+        .filter(|v| !(cx.lenient && matches!(v, Node::Null)));
+        let presence = presence(f, cx.mode);
+        if value.is_none() && matches!(presence, P::Opt | P::No | P::Ign) {
+            continue;
+        }
         ptr.push('/');
         ptr.push_str(f.name);
-        match (field_value(map, f.name, cx), presence(f, cx.mode)) {
+        match (value, presence) {
             (None, P::Req) => cx.error(ptr, IssueCode::Required),
             (None, P::Rec) => cx.warn(ptr, IssueCode::Recommended),
             (None, _) => {}
@@ -972,30 +998,32 @@ fn check_object(shape: &Shape, map: &Entries<'_>, ptr: &mut String, cx: &mut Ctx
     for rule in shape.rules {
         check_rule(rule, map, ptr, cx);
     }
-    if !cx.lenient {
-        // The list of known names is only needed for a did-you-mean: built on the first
-        // unknown key, not for every object.
-        let mut known: Vec<&'static str> = Vec::new();
-        for (k, _) in map {
-            if !shape.fields.iter().any(|f| same_key(f.name, k)) {
-                if cx.full() {
-                    // A warning that would be dropped: skip the did-you-mean work.
-                    cx.truncated = true;
-                    continue;
-                }
-                if known.is_empty() {
-                    known = shape.fields.iter().map(|f| f.name).collect();
-                }
-                ptr.push('/');
-                ptr.push_str(&escape_pointer(k));
-                cx.warn(
-                    ptr,
-                    IssueCode::UnknownField {
-                        suggestion: suggest(k, &known),
-                    },
-                );
-                ptr.truncate(base);
+    if unknown && !cx.lenient {
+        report_unknown(shape, map, ptr, cx);
+    }
+}
+
+/// Warnings for the keys no field of the shape names, each with a did-you-mean.
+#[inline(never)]
+fn report_unknown(shape: &Shape, map: &Entries<'_>, ptr: &mut String, cx: &mut Ctx) {
+    let base = ptr.len();
+    let known: Vec<&'static str> = shape.fields.iter().map(|f| f.name).collect();
+    for (k, _) in map {
+        if !known.iter().any(|f| same_key(f, k)) {
+            if cx.full() {
+                // A warning that would be dropped: skip the did-you-mean work.
+                cx.truncated = true;
+                continue;
             }
+            ptr.push('/');
+            ptr.push_str(&escape_pointer(k));
+            cx.warn(
+                ptr,
+                IssueCode::UnknownField {
+                    suggestion: suggest(k, &known),
+                },
+            );
+            ptr.truncate(base);
         }
     }
 }
@@ -1064,4 +1092,40 @@ fn check_rule(rule: &Rule, map: &Entries<'_>, ptr: &mut String, cx: &mut Ctx) {
         }
     }
     ptr.truncate(base);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk(kind: &Kind, seen: &mut Vec<&'static str>) {
+        match kind {
+            Kind::Obj(shape) => {
+                if seen.contains(&shape.name) {
+                    return;
+                }
+                seen.push(shape.name);
+                assert!(
+                    shape.fields.len() <= MAX_FIELDS,
+                    "{} has {} fields; raise MAX_FIELDS",
+                    shape.name,
+                    shape.fields.len()
+                );
+                for f in shape.fields {
+                    walk(&f.kind, seen);
+                }
+            }
+            Kind::Arr { item, .. } => walk(item, seen),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_shape_fits_the_slot_array() {
+        let mut seen = Vec::new();
+        for e in Endpoint::ALL {
+            walk(&Kind::Obj(e.shape()), &mut seen);
+        }
+        assert!(seen.len() > 20, "{seen:?}");
+    }
 }
