@@ -453,28 +453,29 @@ pub fn raw_validate_request(
     ))
 }
 
-#[derive(Serialize)]
-struct RouteOut {
-    endpoint: &'static str,
-    method: &'static str,
-    params: serde_json::Map<String, serde_json::Value>,
-}
-
-/// The endpoint a path addresses and the method it takes, or `null`.
+/// The endpoint a path addresses and the method it takes (`{endpoint, method, params}`),
+/// or `null`. Built as JSON text and parsed by the host: smaller than serializing a map
+/// of values through serde-wasm-bindgen.
 #[wasm_bindgen(js_name = rawRoute)]
 pub fn raw_route(path: &str) -> Result<JsValue, JsValue> {
-    match crate::route::find_route(path) {
-        None => Ok(JsValue::NULL),
-        Some(r) => to_js(&RouteOut {
-            endpoint: r.endpoint.as_str(),
-            method: crate::route::method_of(r.endpoint),
-            params: r
-                .params
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.into()))
-                .collect(),
-        }),
+    let Some(r) = crate::route::find_route(path) else {
+        return Ok(JsValue::NULL);
+    };
+    let mut text = String::from("{\"endpoint\":\"");
+    text.push_str(r.endpoint.as_str());
+    text.push_str("\",\"method\":\"");
+    text.push_str(crate::route::method_of(r.endpoint));
+    text.push_str("\",\"params\":{");
+    for (i, (k, v)) in r.params.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        crate::json::write_string(k, BodyStyle::Compact, &mut text);
+        text.push(':');
+        crate::json::write_string(v, BodyStyle::Compact, &mut text);
     }
+    text.push_str("}}");
+    js_sys::JSON::parse(&text).map_err(|_| type_error("internal", "route is not JSON"))
 }
 
 /// The endpoint names.
