@@ -707,18 +707,26 @@ impl<'a> Parser<'a> {
             float = true;
         }
         if !float {
-            // Integer: u64 magnitude, as serde_json parses it.
+            // Integer: u64 magnitude, as serde_json parses it. Up to 19 digits cannot
+            // overflow (10^19 < 2^64), so only longer ones take the checked path.
+            let digits = &self.b[int_start..int_end];
             let mut mag: u64 = 0;
-            let mut overflow = false;
-            for &c in &self.b[int_start..int_end] {
-                match mag
-                    .checked_mul(10)
-                    .and_then(|m| m.checked_add(u64::from(c - b'0')))
-                {
-                    Some(m) => mag = m,
-                    None => {
-                        overflow = true;
-                        break;
+            let mut overflow = digits.len() > 20;
+            if digits.len() <= 19 {
+                for &c in digits {
+                    mag = mag * 10 + u64::from(c - b'0');
+                }
+            } else if !overflow {
+                for &c in digits {
+                    match mag
+                        .checked_mul(10)
+                        .and_then(|m| m.checked_add(u64::from(c - b'0')))
+                    {
+                        Some(m) => mag = m,
+                        None => {
+                            overflow = true;
+                            break;
+                        }
                     }
                 }
             }

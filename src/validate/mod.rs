@@ -667,6 +667,26 @@ impl Ctx {
         self.errors.len() + self.warnings.len() >= self.opts.max_issues
     }
 
+    /// Reports at `at`; the pointer is only spelled out when the issue is kept.
+    fn push_at(&mut self, severity: Severity, at: &At<'_>, code: IssueCode) {
+        if self.full() {
+            if severity == Severity::Error {
+                self.error_count += 1;
+            }
+            self.truncated = true;
+            return;
+        }
+        self.push(severity, &at.pointer(), code);
+    }
+
+    fn error_at(&mut self, at: &At<'_>, code: IssueCode) {
+        self.push_at(Severity::Error, at, code);
+    }
+
+    fn warn_at(&mut self, at: &At<'_>, code: IssueCode) {
+        self.push_at(Severity::Warning, at, code);
+    }
+
     fn error(&mut self, path: &str, code: IssueCode) {
         self.push(Severity::Error, path, code);
     }
@@ -778,36 +798,37 @@ fn check_root(endpoint: Endpoint, value: &Node<'_>, cx: &mut Ctx) {
             _ => Mode::New,
         };
     }
-    let mut ptr = String::new();
-    check_kind(&Kind::Obj(endpoint.shape()), value, &mut ptr, cx);
+    check_kind(&Kind::Obj(endpoint.shape()), value, &At::ROOT, cx);
 }
 
-fn check_kind(kind: &Kind, v: &Node<'_>, ptr: &mut String, cx: &mut Ctx) {
+fn check_kind(kind: &Kind, v: &Node<'_>, at: &At<'_>, cx: &mut Ctx) {
     let found = JsonType::of_node(v);
-    let type_err = |cx: &mut Ctx, ptr: &str, expected| {
-        cx.error(ptr, IssueCode::Type { expected, found });
+    let type_err = |cx: &mut Ctx, at: &At<'_>, expected| {
+        cx.error_at(at, IssueCode::Type { expected, found });
     };
     match kind {
         Kind::Any => {}
         Kind::Str | Kind::Url | Kind::ExternalId | Kind::StrIn(_) => {
             let Some(s) = v.as_str() else {
-                return type_err(cx, ptr, JsonType::String);
+                return type_err(cx, at, JsonType::String);
             };
             match kind {
-                Kind::Url if !is_http_url(s) => cx.warn(ptr, IssueCode::Format { expected: "url" }),
+                Kind::Url if !is_http_url(s) => {
+                    cx.warn_at(at, IssueCode::Format { expected: "url" })
+                }
                 Kind::ExternalId => {
                     let n = s.chars().count();
                     if n > 40 {
-                        cx.error(ptr, IssueCode::MaxLength { limit: 40 });
+                        cx.error_at(at, IssueCode::MaxLength { limit: 40 });
                     } else if n > 36 {
-                        cx.warn(ptr, IssueCode::MaxLength { limit: 36 });
+                        cx.warn_at(at, IssueCode::MaxLength { limit: 36 });
                     }
                     if !s.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
-                        cx.error(ptr, IssueCode::Charset);
+                        cx.error_at(at, IssueCode::Charset);
                     }
                 }
-                Kind::StrIn(allowed) if !allowed.contains(&s) => cx.error(
-                    ptr,
+                Kind::StrIn(allowed) if !allowed.contains(&s) => cx.error_at(
+                    at,
                     IssueCode::Enum {
                         allowed: allowed.iter().map(|a| format!("\"{a}\"")).collect(),
                     },
@@ -818,19 +839,19 @@ fn check_kind(kind: &Kind, v: &Node<'_>, ptr: &mut String, cx: &mut Ctx) {
         Kind::Int { min, max, unit } => {
             let Some(n) = as_int(v) else {
                 if is_huge_int(v) {
-                    return cx.error(
-                        ptr,
+                    return cx.error_at(
+                        at,
                         IssueCode::Range {
                             min: min.map(|m| m as f64),
                             max: Some(max.map_or(i64::MAX as f64, |m| m as f64)),
                         },
                     );
                 }
-                return type_err(cx, ptr, JsonType::Integer);
+                return type_err(cx, at, JsonType::Integer);
             };
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-                cx.error(
-                    ptr,
+                cx.error_at(
+                    at,
                     IssueCode::Range {
                         min: min.map(|m| m as f64),
                         max: max.map(|m| m as f64),
@@ -840,18 +861,18 @@ fn check_kind(kind: &Kind, v: &Node<'_>, ptr: &mut String, cx: &mut Ctx) {
                 // Seconds now are ~1.7e9, milliseconds ~1.7e12; 1e11 s is year 5138.
                 let looks_ms = n > 100_000_000_000;
                 if (*u == "seconds" && looks_ms) || (*u == "milliseconds" && n > 0 && !looks_ms) {
-                    cx.warn(ptr, IssueCode::Unit { expected: u });
+                    cx.warn_at(at, IssueCode::Unit { expected: u });
                 }
             }
         }
         Kind::IntIn(allowed) => {
             let n = as_int(v);
             if n.is_none() && !is_huge_int(v) {
-                return type_err(cx, ptr, JsonType::Integer);
+                return type_err(cx, at, JsonType::Integer);
             }
             if !n.is_some_and(|n| allowed.contains(&n)) {
-                cx.error(
-                    ptr,
+                cx.error_at(
+                    at,
                     IssueCode::Enum {
                         allowed: allowed.iter().map(|a| a.to_string()).collect(),
                     },
@@ -863,11 +884,11 @@ fn check_kind(kind: &Kind, v: &Node<'_>, ptr: &mut String, cx: &mut Ctx) {
                 Node::Num(Num::Int(i)) => *i as f64,
                 Node::Num(Num::Big(u)) => *u as f64,
                 Node::Num(Num::Float(f)) => *f,
-                _ => return type_err(cx, ptr, JsonType::Number),
+                _ => return type_err(cx, at, JsonType::Number),
             };
             if n < *min || n > *max {
-                cx.error(
-                    ptr,
+                cx.error_at(
+                    at,
                     IssueCode::Range {
                         min: Some(*min),
                         max: Some(*max),
@@ -877,22 +898,22 @@ fn check_kind(kind: &Kind, v: &Node<'_>, ptr: &mut String, cx: &mut Ctx) {
         }
         Kind::Bool => {
             if !matches!(v, Node::Bool(_)) {
-                type_err(cx, ptr, JsonType::Boolean);
+                type_err(cx, at, JsonType::Boolean);
             }
         }
         Kind::Obj(shape) => {
             let Some(map) = v.as_obj() else {
-                return type_err(cx, ptr, JsonType::Object);
+                return type_err(cx, at, JsonType::Object);
             };
-            check_object(shape, map, ptr, cx);
+            check_object(shape, map, at, cx);
         }
         Kind::Arr { item, min, max } => {
             let Node::Arr(items) = v else {
-                return type_err(cx, ptr, JsonType::Array);
+                return type_err(cx, at, JsonType::Array);
             };
             if items.len() < *min || items.len() > *max {
-                cx.error(
-                    ptr,
+                cx.error_at(
+                    at,
                     IssueCode::Items {
                         min: *min,
                         max: *max,
@@ -900,11 +921,7 @@ fn check_kind(kind: &Kind, v: &Node<'_>, ptr: &mut String, cx: &mut Ctx) {
                 );
             }
             for (i, x) in items.iter().enumerate() {
-                let len = ptr.len();
-                ptr.push('/');
-                push_usize(ptr, i);
-                check_kind(item, x, ptr, cx);
-                ptr.truncate(len);
+                check_kind(item, x, &at.index(i), cx);
             }
         }
     }
@@ -957,8 +974,7 @@ fn presence(f: &Field, mode: Mode) -> P {
 /// found in one pass over the object.
 pub(crate) const MAX_FIELDS: usize = 32;
 
-fn check_object(shape: &Shape, map: &Entries<'_>, ptr: &mut String, cx: &mut Ctx) {
-    let base = ptr.len();
+fn check_object(shape: &Shape, map: &Entries<'_>, at: &At<'_>, cx: &mut Ctx) {
     // One pass over the entries: which field each is (keys are unique after parsing).
     let mut slots = [usize::MAX; MAX_FIELDS];
     let mut unknown = false;
@@ -983,30 +999,27 @@ fn check_object(shape: &Shape, map: &Entries<'_>, ptr: &mut String, cx: &mut Ctx
         if value.is_none() && matches!(presence, P::Opt | P::No | P::Ign) {
             continue;
         }
-        ptr.push('/');
-        ptr.push_str(f.name);
+        let here = at.field(f.name);
         match (value, presence) {
-            (None, P::Req) => cx.error(ptr, IssueCode::Required),
-            (None, P::Rec) => cx.warn(ptr, IssueCode::Recommended),
+            (None, P::Req) => cx.error_at(&here, IssueCode::Required),
+            (None, P::Rec) => cx.warn_at(&here, IssueCode::Recommended),
             (None, _) => {}
-            (Some(_), P::No) => cx.error(ptr, IssueCode::NotAllowed),
-            (Some(_), P::Ign) => cx.warn(ptr, IssueCode::IgnoredOnEdit),
-            (Some(v), _) => check_kind(&f.kind, v, ptr, cx),
+            (Some(_), P::No) => cx.error_at(&here, IssueCode::NotAllowed),
+            (Some(_), P::Ign) => cx.warn_at(&here, IssueCode::IgnoredOnEdit),
+            (Some(v), _) => check_kind(&f.kind, v, &here, cx),
         }
-        ptr.truncate(base);
     }
     for rule in shape.rules {
-        check_rule(rule, map, ptr, cx);
+        check_rule(rule, map, at, cx);
     }
     if unknown && !cx.lenient {
-        report_unknown(shape, map, ptr, cx);
+        report_unknown(shape, map, at, cx);
     }
 }
 
 /// Warnings for the keys no field of the shape names, each with a did-you-mean.
 #[inline(never)]
-fn report_unknown(shape: &Shape, map: &Entries<'_>, ptr: &mut String, cx: &mut Ctx) {
-    let base = ptr.len();
+fn report_unknown(shape: &Shape, map: &Entries<'_>, at: &At<'_>, cx: &mut Ctx) {
     let known: Vec<&'static str> = shape.fields.iter().map(|f| f.name).collect();
     for (k, _) in map {
         if !known.iter().any(|f| same_key(f, k)) {
@@ -1015,15 +1028,12 @@ fn report_unknown(shape: &Shape, map: &Entries<'_>, ptr: &mut String, cx: &mut C
                 cx.truncated = true;
                 continue;
             }
-            ptr.push('/');
-            ptr.push_str(&escape_pointer(k));
-            cx.warn(
-                ptr,
+            cx.warn_at(
+                &at.key(k),
                 IssueCode::UnknownField {
                     suggestion: suggest(k, &known),
                 },
             );
-            ptr.truncate(base);
         }
     }
 }
@@ -1041,11 +1051,10 @@ fn holds(cond: &Cond, map: &Entries<'_>, cx: &Ctx) -> bool {
     }
 }
 
-fn check_rule(rule: &Rule, map: &Entries<'_>, ptr: &mut String, cx: &mut Ctx) {
+fn check_rule(rule: &Rule, map: &Entries<'_>, at: &At<'_>, cx: &mut Ctx) {
     if !rule.when().iter().all(|c| holds(c, map, cx)) {
         return;
     }
-    let base = ptr.len();
     match rule {
         Rule::Require { path, .. } => {
             // Walk to the parent object; if an intermediate object is absent or not an
@@ -1057,41 +1066,109 @@ fn check_rule(rule: &Rule, map: &Entries<'_>, ptr: &mut String, cx: &mut Ctx) {
             for p in parents {
                 match field_value(obj, p, cx).and_then(Node::as_obj) {
                     Some(o) => obj = o,
-                    None => {
-                        ptr.truncate(base);
-                        return;
-                    }
+                    None => return,
                 }
-                ptr.push('/');
-                ptr.push_str(p);
             }
-            ptr.push('/');
-            ptr.push_str(last);
             if field_value(obj, last, cx).is_none() {
-                cx.error(ptr, IssueCode::Required);
+                let mut ptr = at.pointer();
+                for p in *path {
+                    ptr.push('/');
+                    ptr.push_str(p);
+                }
+                cx.error(&ptr, IssueCode::Required);
             }
         }
         Rule::NonEmpty { field, .. } => {
             if field_value(map, field, cx).and_then(Node::as_str) == Some("") {
-                ptr.push('/');
-                ptr.push_str(field);
-                cx.error(ptr, IssueCode::Empty);
+                cx.error_at(&at.field(field), IssueCode::Empty);
             }
         }
         Rule::OneOf { fields, .. } => {
             if fields.iter().all(|f| field_value(map, f, cx).is_none()) {
-                cx.error(ptr, IssueCode::RequiredOneOf { fields });
+                cx.error_at(at, IssueCode::RequiredOneOf { fields });
             }
         }
         Rule::Recommend { field, .. } => {
             if field_value(map, field, cx).is_none() {
-                ptr.push('/');
-                ptr.push_str(field);
-                cx.warn(ptr, IssueCode::Recommended);
+                cx.warn_at(&at.field(field), IssueCode::Recommended);
             }
         }
     }
-    ptr.truncate(base);
+}
+
+/// Where a value sits: a linked list up to the root, spelled out as a JSON Pointer only
+/// when an issue is reported (no string work while the body is fine).
+#[derive(Clone, Copy)]
+pub(crate) struct At<'p> {
+    parent: Option<&'p At<'p>>,
+    seg: Seg<'p>,
+}
+
+#[derive(Clone, Copy)]
+enum Seg<'p> {
+    Root,
+    /// A field name from the tables (no `~` or `/`).
+    Field(&'static str),
+    /// A key from the body (escaped when spelled out).
+    Key(&'p str),
+    Index(usize),
+}
+
+impl<'p> At<'p> {
+    pub(crate) const ROOT: At<'static> = At {
+        parent: None,
+        seg: Seg::Root,
+    };
+
+    fn field(&'p self, name: &'static str) -> At<'p> {
+        At {
+            parent: Some(self),
+            seg: Seg::Field(name),
+        }
+    }
+
+    fn key(&'p self, key: &'p str) -> At<'p> {
+        At {
+            parent: Some(self),
+            seg: Seg::Key(key),
+        }
+    }
+
+    fn index(&'p self, i: usize) -> At<'p> {
+        At {
+            parent: Some(self),
+            seg: Seg::Index(i),
+        }
+    }
+
+    /// The JSON Pointer (RFC 6901).
+    fn pointer(&self) -> String {
+        let mut segs: Vec<Seg<'_>> = Vec::new();
+        let mut node = Some(self);
+        while let Some(n) = node {
+            segs.push(n.seg);
+            node = n.parent;
+        }
+        let mut out = String::new();
+        for seg in segs.iter().rev() {
+            match seg {
+                Seg::Root => continue,
+                Seg::Field(f) => {
+                    out.push('/');
+                    out.push_str(f);
+                }
+                Seg::Key(k) => {
+                    out.push('/');
+                    out.push_str(&escape_pointer(k));
+                }
+                Seg::Index(i) => {
+                    out.push('/');
+                    push_usize(&mut out, *i);
+                }
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
