@@ -72,6 +72,9 @@ fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
+/// Length of every date [`format_rfc2822`] writes: `Wed, 15 Dec 2021 23:12:55 +0000`.
+pub(crate) const RFC2822_LEN: usize = 31;
+
 /// Formats a unix time as the RFC 2822 date the API expects:
 /// `Wed, 15 Dec 2021 23:12:55 +0000` (always UTC, zero-padded day).
 ///
@@ -79,6 +82,12 @@ fn days_in_month(y: i64, m: u32) -> u32 {
 ///
 /// [`DateError::OutOfRange`] when `unix` is before 1970 or after year 9999.
 pub fn format_rfc2822(unix: i64) -> Result<String, DateError> {
+    format_rfc2822_bytes(unix).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// [`format_rfc2822`] into a fixed array of ASCII, byte by byte (no `fmt`, no allocation:
+/// the signing hot path).
+pub(crate) fn format_rfc2822_bytes(unix: i64) -> Result<[u8; RFC2822_LEN], DateError> {
     if !(MIN_UNIX..=MAX_UNIX).contains(&unix) {
         return Err(DateError::OutOfRange(unix));
     }
@@ -86,14 +95,24 @@ pub fn format_rfc2822(unix: i64) -> Result<String, DateError> {
     let secs = unix.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
     // 1970-01-01 was a Thursday (index 3 with Monday = 0).
-    let wd = WEEKDAYS[(days + 3).rem_euclid(7) as usize];
-    let mon = MONTHS[(m - 1) as usize];
-    Ok(format!(
-        "{wd}, {d:02} {mon} {y:04} {:02}:{:02}:{:02} +0000",
-        secs / 3600,
-        (secs / 60) % 60,
-        secs % 60
-    ))
+    let wd = WEEKDAYS[(days + 3).rem_euclid(7) as usize].as_bytes();
+    let mon = MONTHS[(m - 1) as usize].as_bytes();
+    // In range, every field fits its width: year 1970..=9999, the others two digits.
+    let digit = |v: i64| b'0' + (v % 10) as u8;
+    let mut out = *b"Www, DD Mmm YYYY hh:mm:ss +0000";
+    out[..3].copy_from_slice(wd);
+    out[5] = digit(i64::from(d) / 10);
+    out[6] = digit(i64::from(d));
+    out[8..11].copy_from_slice(mon);
+    out[12] = digit(y / 1000);
+    out[13] = digit(y / 100);
+    out[14] = digit(y / 10);
+    out[15] = digit(y);
+    for (at, v) in [(17, secs / 3600), (20, (secs / 60) % 60), (23, secs % 60)] {
+        out[at] = digit(v / 10);
+        out[at + 1] = digit(v);
+    }
+    Ok(out)
 }
 
 /// A parsed date: the instant plus what was unusual about its spelling.
@@ -398,6 +417,32 @@ mod tests {
             format_rfc2822(MAX_UNIX + 1),
             Err(DateError::OutOfRange(MAX_UNIX + 1))
         );
+    }
+
+    /// The byte-by-byte formatter against the `format!` it replaced, across leap years,
+    /// month and day boundaries and the whole range.
+    #[test]
+    fn formats_like_format_macro() {
+        let reference = |unix: i64| {
+            let days = unix.div_euclid(86_400);
+            let secs = unix.rem_euclid(86_400);
+            let (y, m, d) = civil_from_days(days);
+            let wd = WEEKDAYS[(days + 3).rem_euclid(7) as usize];
+            let mon = MONTHS[(m - 1) as usize];
+            format!(
+                "{wd}, {d:02} {mon} {y:04} {:02}:{:02}:{:02} +0000",
+                secs / 3600,
+                (secs / 60) % 60,
+                secs % 60
+            )
+        };
+        let mut t = MIN_UNIX;
+        while t <= MAX_UNIX {
+            let s = format_rfc2822(t).unwrap();
+            assert_eq!(s, reference(t), "{t}");
+            assert_eq!(s.len(), RFC2822_LEN);
+            t += 86_400 * 13 + 3_599;
+        }
     }
 
     #[test]

@@ -1,6 +1,12 @@
 //! Signing, stage by stage (SPEC §1): Content-MD5 → canonical string → X-Signature.
+//!
+//! The stages work on fixed arrays of ASCII (hex digests, the formatted date) and borrow
+//! what they are given: signing allocates only the strings it returns, and neither hex
+//! nor dates go through `fmt` (the hot path of the wasm binding, see `Prepared`).
 
+use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use hmac::{Hmac, KeyInit, Mac};
 use md5::{Digest, Md5};
@@ -8,16 +14,38 @@ use sha1::Sha1;
 
 use crate::date::{self, DateError};
 
-type HmacSha1 = Hmac<Sha1>;
+pub(crate) type HmacSha1 = Hmac<Sha1>;
 
 /// The only content type the API accepts, and the default for signing.
 pub const DEFAULT_CONTENT_TYPE: &str = "application/json";
 /// Content-MD5 of an empty body (a GET): `md5("")`.
 pub const EMPTY_BODY_MD5: &str = "d41d8cd98f00b204e9800998ecf8427e";
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Lowercase hex of `src` into `dst`, which is twice as long.
+pub(crate) fn hex_into(src: &[u8], dst: &mut [u8]) {
+    for (pair, b) in dst.chunks_exact_mut(2).zip(src) {
+        pair[0] = HEX_DIGITS[usize::from(b >> 4)];
+        pair[1] = HEX_DIGITS[usize::from(b & 0x0f)];
+    }
+}
+
+/// ASCII bytes (hex, a formatted date) as a `String`.
+pub(crate) fn ascii_string(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// MD5 of the body as 32 lowercase hex bytes.
+pub(crate) fn md5_hex(body: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    hex_into(&Md5::digest(body), &mut out);
+    out
+}
+
 /// Lowercase hex MD5 of the body bytes exactly as sent.
 pub fn content_md5(body: &[u8]) -> String {
-    hex::encode(Md5::digest(body))
+    ascii_string(&md5_hex(body))
 }
 
 /// Why a request could not be signed.
@@ -75,14 +103,21 @@ impl std::error::Error for SignError {}
 ///
 /// [`SignError::InvalidMethod`] when empty or holding non-token characters.
 pub fn normalize_method(method: &str) -> Result<String, SignError> {
+    method_token(method).map(Cow::into_owned)
+}
+
+/// [`normalize_method`], borrowing a method that is upper case already.
+fn method_token(method: &str) -> Result<Cow<'_, str>, SignError> {
     let ok = !method.is_empty()
         && method
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-    if ok {
-        Ok(method.to_ascii_uppercase())
-    } else {
+    if !ok {
         Err(SignError::InvalidMethod)
+    } else if method.bytes().any(|b| b.is_ascii_lowercase()) {
+        Ok(Cow::Owned(method.to_ascii_uppercase()))
+    } else {
+        Ok(Cow::Borrowed(method))
     }
 }
 
@@ -94,26 +129,42 @@ pub fn normalize_method(method: &str) -> Result<String, SignError> {
 /// [`SignError::InvalidPath`] when the result is empty, does not start with `/`,
 /// or holds whitespace or control characters.
 pub fn signing_path(path_or_url: &str) -> Result<&str, SignError> {
-    let p = request_target(path_or_url);
-    let p = p.find('?').map_or(p, |j| &p[..j]);
+    signing_span(path_or_url).map(|span| &path_or_url[span])
+}
+
+/// Where [`signing_path`] lies in `path_or_url` (byte offsets).
+pub(crate) fn signing_span(path_or_url: &str) -> Result<Range<usize>, SignError> {
+    let target = target_span(path_or_url);
+    let t = &path_or_url[target.clone()];
+    let end = t.find('?').map_or(target.end, |j| target.start + j);
+    let p = &path_or_url[target.start..end];
     if !p.starts_with('/') || p.bytes().any(|b| b <= b' ' || b == 0x7f) {
         return Err(SignError::InvalidPath);
     }
-    Ok(p)
+    Ok(target.start..end)
 }
 
 /// The request target as sent on the request line: a full URL loses scheme and host, the
 /// query is kept as given, a fragment (never sent) goes. Not validated.
 pub fn request_target(path_or_url: &str) -> &str {
-    let mut p = path_or_url;
-    if let Some(i) = p.find("://") {
-        let scheme = &p[..i];
+    &path_or_url[target_span(path_or_url)]
+}
+
+/// Where [`request_target`] lies in `path_or_url` (byte offsets; every cut is at an ASCII
+/// character).
+fn target_span(s: &str) -> Range<usize> {
+    let mut start = 0;
+    if let Some(i) = s.find("://") {
+        let scheme = &s[..i];
         if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) {
-            let rest = &p[i + 3..];
-            p = rest.find(['/', '?', '#']).map_or("", |j| &rest[j..]);
+            let rest = i + 3;
+            start = s[rest..]
+                .find(['/', '?', '#'])
+                .map_or(s.len(), |j| rest + j);
         }
     }
-    p.find('#').map_or(p, |j| &p[..j])
+    let end = s[start..].find('#').map_or(s.len(), |j| start + j);
+    start..end
 }
 
 /// The query string of a path or URL (without `?`), if any.
@@ -146,17 +197,57 @@ pub struct CanonicalString {
     pub path: String,
 }
 
-impl fmt::Display for CanonicalString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}\n{}\n{}\n{}\n{}",
-            self.method, self.content_md5, self.content_type, self.date, self.path
-        )
+impl CanonicalString {
+    /// The five parts, in order; the signed bytes are these joined by `\n`.
+    fn parts(&self) -> [&[u8]; 5] {
+        [
+            self.method.as_bytes(),
+            self.content_md5.as_bytes(),
+            self.content_type.as_bytes(),
+            self.date.as_bytes(),
+            self.path.as_bytes(),
+        ]
     }
 }
 
-fn mac(secret: &[u8]) -> Result<HmacSha1, SignError> {
+impl fmt::Display for CanonicalString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts = [
+            &self.method,
+            &self.content_md5,
+            &self.content_type,
+            &self.date,
+            &self.path,
+        ];
+        for (i, part) in parts.into_iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            f.write_str(part)?;
+        }
+        Ok(())
+    }
+}
+
+/// The HMAC of a canonical string given as its parts, as 40 lowercase hex bytes: the parts
+/// go into the MAC one by one, joined by `\n`, never copied into one string.
+pub(crate) fn signature_hex(mut m: HmacSha1, parts: [&[u8]; 5]) -> [u8; 40] {
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            m.update(b"\n");
+        }
+        m.update(part);
+    }
+    tag_hex(m)
+}
+
+fn tag_hex(m: HmacSha1) -> [u8; 40] {
+    let mut out = [0u8; 40];
+    hex_into(&m.finalize().into_bytes(), &mut out);
+    out
+}
+
+pub(crate) fn mac(secret: &[u8]) -> Result<HmacSha1, SignError> {
     if secret.is_empty() {
         return Err(SignError::EmptySecret);
     }
@@ -172,7 +263,7 @@ fn mac(secret: &[u8]) -> Result<HmacSha1, SignError> {
 pub fn hmac_sha1_hex(secret: &[u8], message: &[u8]) -> Result<String, SignError> {
     let mut m = mac(secret)?;
     m.update(message);
-    Ok(hex::encode(m.finalize().into_bytes()))
+    Ok(ascii_string(&tag_hex(m)))
 }
 
 /// X-Signature of a canonical string.
@@ -181,7 +272,10 @@ pub fn hmac_sha1_hex(secret: &[u8], message: &[u8]) -> Result<String, SignError>
 ///
 /// [`SignError::EmptySecret`].
 pub fn signature(secret: &[u8], canonical: &CanonicalString) -> Result<String, SignError> {
-    hmac_sha1_hex(secret, canonical.to_string().as_bytes())
+    Ok(ascii_string(&signature_hex(
+        mac(secret)?,
+        canonical.parts(),
+    )))
 }
 
 /// Constant-time check of a raw 20-byte tag against any of `secrets`.
@@ -262,31 +356,111 @@ impl SignedRequest {
     }
 }
 
-/// Builds the canonical string of a request (no secret needed).
-///
-/// # Errors
-///
-/// See [`sign_request`].
-pub fn canonical_request(req: &RequestToSign<'_>) -> Result<CanonicalString, SignError> {
-    let method = normalize_method(req.method)?;
-    let path = signing_path(req.path)?;
+/// A request checked and hashed: the parts of its canonical string, borrowed from the
+/// request where they can be (an upper-case method, the content type, a date given as
+/// text, the path) and fixed arrays otherwise. [`canonical_request`] and [`sign_request`]
+/// turn it into strings; the wasm binding reads it as it is.
+pub(crate) struct Prepared<'a> {
+    /// Upper-cased method.
+    pub(crate) method: Cow<'a, str>,
+    /// Content-MD5 of the body, lowercase hex.
+    pub(crate) content_md5: [u8; 32],
+    /// Content-Type, as given or the default.
+    pub(crate) content_type: &'a str,
+    /// Date, as given or formatted.
+    pub(crate) date: PreparedDate<'a>,
+    /// The request's path or URL, as given…
+    path_or_url: &'a str,
+    /// …and where the signed path lies in it.
+    pub(crate) path_span: Range<usize>,
+}
+
+/// The date of a [`Prepared`] request.
+pub(crate) enum PreparedDate<'a> {
+    /// Given as text (checked to parse).
+    Text(&'a str),
+    /// Formatted from unix seconds (ASCII).
+    Formatted([u8; date::RFC2822_LEN]),
+}
+
+impl PreparedDate<'_> {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            PreparedDate::Text(t) => t.as_bytes(),
+            PreparedDate::Formatted(b) => b,
+        }
+    }
+}
+
+/// Checks a request (method, path, content type, date, in this order) and hashes its body.
+pub(crate) fn prepare<'a>(req: &RequestToSign<'a>) -> Result<Prepared<'a>, SignError> {
+    let method = method_token(req.method)?;
+    let path_span = signing_span(req.path)?;
     let content_type = req.content_type.unwrap_or(DEFAULT_CONTENT_TYPE);
     check_header_value("Content-Type", content_type)?;
     let date = match req.date {
         DateInput::Text(t) => {
             check_header_value("Date", t)?;
             date::parse_date(t).map_err(SignError::InvalidDate)?;
-            t.to_owned()
+            PreparedDate::Text(t)
         }
-        DateInput::Unix(u) => date::format_rfc2822(u).map_err(SignError::InvalidDate)?,
+        DateInput::Unix(u) => {
+            PreparedDate::Formatted(date::format_rfc2822_bytes(u).map_err(SignError::InvalidDate)?)
+        }
     };
-    Ok(CanonicalString {
+    Ok(Prepared {
         method,
-        content_md5: content_md5(req.body),
-        content_type: content_type.to_owned(),
+        content_md5: md5_hex(req.body),
+        content_type,
         date,
-        path: path.to_owned(),
+        path_or_url: req.path,
+        path_span,
     })
+}
+
+impl Prepared<'_> {
+    /// The signed path.
+    fn path(&self) -> &str {
+        &self.path_or_url[self.path_span.clone()]
+    }
+
+    fn parts(&self) -> [&[u8]; 5] {
+        [
+            self.method.as_bytes(),
+            &self.content_md5,
+            self.content_type.as_bytes(),
+            self.date.as_bytes(),
+            self.path().as_bytes(),
+        ]
+    }
+
+    /// X-Signature under a keyed MAC, as 40 lowercase hex bytes.
+    pub(crate) fn signature_hex(&self, m: HmacSha1) -> [u8; 40] {
+        signature_hex(m, self.parts())
+    }
+
+    fn into_canonical(self) -> CanonicalString {
+        let path = self.path().to_owned();
+        CanonicalString {
+            method: self.method.into_owned(),
+            content_md5: ascii_string(&self.content_md5),
+            content_type: self.content_type.to_owned(),
+            date: match self.date {
+                PreparedDate::Text(t) => t.to_owned(),
+                PreparedDate::Formatted(b) => ascii_string(&b),
+            },
+            path,
+        }
+    }
+}
+
+/// Builds the canonical string of a request (no secret needed).
+///
+/// # Errors
+///
+/// See [`sign_request`].
+pub fn canonical_request(req: &RequestToSign<'_>) -> Result<CanonicalString, SignError> {
+    prepare(req).map(Prepared::into_canonical)
 }
 
 /// Signs a request: Content-MD5 of the body, the canonical string, the X-Signature.
@@ -299,8 +473,9 @@ pub fn sign_request(req: &RequestToSign<'_>, secret: &[u8]) -> Result<SignedRequ
     if secret.is_empty() {
         return Err(SignError::EmptySecret);
     }
-    let canonical = canonical_request(req)?;
-    let signature = signature(secret, &canonical)?;
+    let prepared = prepare(req)?;
+    let signature = ascii_string(&prepared.signature_hex(mac(secret)?));
+    let canonical = prepared.into_canonical();
     Ok(SignedRequest {
         date: canonical.date.clone(),
         content_type: canonical.content_type.clone(),
