@@ -91,28 +91,50 @@ pub(crate) fn format_rfc2822_bytes(unix: i64) -> Result<[u8; RFC2822_LEN], DateE
     if !(MIN_UNIX..=MAX_UNIX).contains(&unix) {
         return Err(DateError::OutOfRange(unix));
     }
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
+    // In range: days and seconds are not negative, the year has four digits.
+    let days = unix / 86_400;
+    let secs = (unix % 86_400) as u32;
     let (y, m, d) = civil_from_days(days);
+    let y = y as u32;
+    let (h, mi, s) = (secs / 3600, secs / 60 % 60, secs % 60);
     // 1970-01-01 was a Thursday (index 3 with Monday = 0).
-    let wd = WEEKDAYS[(days + 3).rem_euclid(7) as usize].as_bytes();
+    let wd = WEEKDAYS[((days + 3) % 7) as usize].as_bytes();
     let mon = MONTHS[(m - 1) as usize].as_bytes();
-    // In range, every field fits its width: year 1970..=9999, the others two digits.
-    let digit = |v: i64| b'0' + (v % 10) as u8;
-    let mut out = *b"Www, DD Mmm YYYY hh:mm:ss +0000";
-    out[..3].copy_from_slice(wd);
-    out[5] = digit(i64::from(d) / 10);
-    out[6] = digit(i64::from(d));
-    out[8..11].copy_from_slice(mon);
-    out[12] = digit(y / 1000);
-    out[13] = digit(y / 100);
-    out[14] = digit(y / 10);
-    out[15] = digit(y);
-    for (at, v) in [(17, secs / 3600), (20, (secs / 60) % 60), (23, secs % 60)] {
-        out[at] = digit(v / 10);
-        out[at + 1] = digit(v);
-    }
-    Ok(out)
+    let digit = |v: u32| b'0' + (v % 10) as u8;
+    // Field by field, no slice copies: at `opt-level = "z"` each would be a call.
+    Ok([
+        wd[0],
+        wd[1],
+        wd[2],
+        b',',
+        b' ',
+        digit(d / 10),
+        digit(d),
+        b' ',
+        mon[0],
+        mon[1],
+        mon[2],
+        b' ',
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b' ',
+        digit(h / 10),
+        digit(h),
+        b':',
+        digit(mi / 10),
+        digit(mi),
+        b':',
+        digit(s / 10),
+        digit(s),
+        b' ',
+        b'+',
+        b'0',
+        b'0',
+        b'0',
+        b'0',
+    ])
 }
 
 /// A parsed date: the instant plus what was unusual about its spelling.

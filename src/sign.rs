@@ -9,12 +9,10 @@ use std::fmt;
 use std::ops::Range;
 
 use hmac::{Hmac, KeyInit, Mac};
-use md5::{Digest, Md5};
 use sha1::Sha1;
 
 use crate::date::{self, DateError};
-
-pub(crate) type HmacSha1 = Hmac<Sha1>;
+use crate::hash::{self, HmacSha1Key};
 
 /// The only content type the API accepts, and the default for signing.
 pub const DEFAULT_CONTENT_TYPE: &str = "application/json";
@@ -23,24 +21,31 @@ pub const EMPTY_BODY_MD5: &str = "d41d8cd98f00b204e9800998ecf8427e";
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
-/// Lowercase hex of `src` into `dst`, which is twice as long.
-pub(crate) fn hex_into(src: &[u8], dst: &mut [u8]) {
-    for (pair, b) in dst.chunks_exact_mut(2).zip(src) {
-        pair[0] = HEX_DIGITS[usize::from(b >> 4)];
-        pair[1] = HEX_DIGITS[usize::from(b & 0x0f)];
+/// Lowercase hex of `src`; `M` must be `2 * N` (the callers' array types say so).
+pub(crate) fn hex<const N: usize, const M: usize>(src: &[u8; N]) -> [u8; M] {
+    let mut out = [0u8; M];
+    let mut i = 0;
+    while i < N && 2 * i + 1 < M {
+        out[2 * i] = HEX_DIGITS[usize::from(src[i] >> 4)];
+        out[2 * i + 1] = HEX_DIGITS[usize::from(src[i] & 0x0f)];
+        i += 1;
     }
+    out
+}
+
+/// An HMAC-SHA1 tag as 40 lowercase hex bytes.
+fn tag_hex(tag: &[u8; 20]) -> [u8; 40] {
+    hex(tag)
 }
 
 /// ASCII bytes (hex, a formatted date) as a `String`.
 pub(crate) fn ascii_string(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    String::from_utf8(b.to_vec()).unwrap_or_default()
 }
 
 /// MD5 of the body as 32 lowercase hex bytes.
 pub(crate) fn md5_hex(body: &[u8]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    hex_into(&Md5::digest(body), &mut out);
-    out
+    hex(&hash::md5(body))
 }
 
 /// Lowercase hex MD5 of the body bytes exactly as sent.
@@ -132,39 +137,52 @@ pub fn signing_path(path_or_url: &str) -> Result<&str, SignError> {
     signing_span(path_or_url).map(|span| &path_or_url[span])
 }
 
-/// Where [`signing_path`] lies in `path_or_url` (byte offsets).
+/// Where [`signing_path`] lies in `path_or_url` (byte offsets). One pass over the bytes:
+/// this runs for every request signed, in a size-optimised wasm where `str::find`'s
+/// searchers and iterator adapters are calls, not loops.
 pub(crate) fn signing_span(path_or_url: &str) -> Result<Range<usize>, SignError> {
-    let target = target_span(path_or_url);
-    let t = &path_or_url[target.clone()];
-    let end = t.find('?').map_or(target.end, |j| target.start + j);
-    let p = &path_or_url[target.start..end];
-    if !p.starts_with('/') || p.bytes().any(|b| b <= b' ' || b == 0x7f) {
+    let b = path_or_url.as_bytes();
+    let start = target_start(b);
+    let mut end = start;
+    while end < b.len() && b[end] != b'?' && b[end] != b'#' {
+        if b[end] <= b' ' || b[end] == 0x7f {
+            return Err(SignError::InvalidPath);
+        }
+        end += 1;
+    }
+    if end == start || b[start] != b'/' {
         return Err(SignError::InvalidPath);
     }
-    Ok(target.start..end)
+    Ok(start..end)
 }
 
 /// The request target as sent on the request line: a full URL loses scheme and host, the
 /// query is kept as given, a fragment (never sent) goes. Not validated.
 pub fn request_target(path_or_url: &str) -> &str {
-    &path_or_url[target_span(path_or_url)]
+    let b = path_or_url.as_bytes();
+    let start = target_start(b);
+    let mut end = start;
+    while end < b.len() && b[end] != b'#' {
+        end += 1;
+    }
+    &path_or_url[start..end]
 }
 
-/// Where [`request_target`] lies in `path_or_url` (byte offsets; every cut is at an ASCII
-/// character).
-fn target_span(s: &str) -> Range<usize> {
-    let mut start = 0;
-    if let Some(i) = s.find("://") {
-        let scheme = &s[..i];
-        if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) {
-            let rest = i + 3;
-            start = s[rest..]
-                .find(['/', '?', '#'])
-                .map_or(s.len(), |j| rest + j);
-        }
+/// Where the request target starts: after `scheme://host` when the text starts with one
+/// (a scheme is letters, up to the first `://`), else at 0. Always at an ASCII byte.
+fn target_start(b: &[u8]) -> usize {
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_alphabetic() {
+        i += 1;
     }
-    let end = s[start..].find('#').map_or(s.len(), |j| start + j);
-    start..end
+    if i == 0 || !b[i..].starts_with(b"://") {
+        return 0;
+    }
+    i += 3;
+    while i < b.len() && !matches!(b[i], b'/' | b'?' | b'#') {
+        i += 1;
+    }
+    i
 }
 
 /// The query string of a path or URL (without `?`), if any.
@@ -229,30 +247,47 @@ impl fmt::Display for CanonicalString {
     }
 }
 
-/// The HMAC of a canonical string given as its parts, as 40 lowercase hex bytes: the parts
-/// go into the MAC one by one, joined by `\n`, never copied into one string.
-pub(crate) fn signature_hex(mut m: HmacSha1, parts: [&[u8]; 5]) -> [u8; 40] {
+/// Writes a canonical string given as its parts into `out` (cleared first): the signed
+/// bytes, the parts joined by `\n`.
+fn join_canonical(parts: [&[u8]; 5], out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(parts.iter().map(|p| p.len() + 1).sum());
     for (i, part) in parts.into_iter().enumerate() {
         if i > 0 {
-            m.update(b"\n");
+            out.push(b'\n');
         }
-        m.update(part);
+        out.extend_from_slice(part);
     }
-    tag_hex(m)
 }
 
-fn tag_hex(m: HmacSha1) -> [u8; 40] {
-    let mut out = [0u8; 40];
-    hex_into(&m.finalize().into_bytes(), &mut out);
-    out
-}
-
-pub(crate) fn mac(secret: &[u8]) -> Result<HmacSha1, SignError> {
+/// The keyed MAC of a secret, which must not be empty.
+fn mac_key(secret: &[u8]) -> Result<HmacSha1Key, SignError> {
     if secret.is_empty() {
         return Err(SignError::EmptySecret);
     }
-    // HMAC takes keys of any length; this cannot fail for a non-empty key.
-    HmacSha1::new_from_slice(secret).map_err(|_| SignError::EmptySecret)
+    Ok(HmacSha1Key::new(secret))
+}
+
+/// The keyed MAC of the last secret signed with, for a caller that signs again and again
+/// (the wasm binding): the key's two compressions are not redone for every request. No
+/// `Debug`: it holds the secret.
+pub(crate) struct KeyCache(Option<(Vec<u8>, HmacSha1Key)>);
+
+impl KeyCache {
+    pub(crate) const fn new() -> Self {
+        KeyCache(None)
+    }
+
+    /// The tag of `message` under `secret` (not empty: the callers check).
+    fn tag(&mut self, secret: &[u8], message: &[u8]) -> [u8; 20] {
+        let (s, key) = match self.0.take() {
+            Some((s, key)) if s == secret => (s, key),
+            _ => (secret.to_vec(), HmacSha1Key::new(secret)),
+        };
+        let tag = key.tag(message);
+        self.0 = Some((s, key));
+        tag
+    }
 }
 
 /// Lowercase hex HMAC-SHA1 of `message` under `secret`.
@@ -261,9 +296,7 @@ pub(crate) fn mac(secret: &[u8]) -> Result<HmacSha1, SignError> {
 ///
 /// [`SignError::EmptySecret`].
 pub fn hmac_sha1_hex(secret: &[u8], message: &[u8]) -> Result<String, SignError> {
-    let mut m = mac(secret)?;
-    m.update(message);
-    Ok(ascii_string(&tag_hex(m)))
+    Ok(ascii_string(&tag_hex(&mac_key(secret)?.tag(message))))
 }
 
 /// X-Signature of a canonical string.
@@ -272,10 +305,10 @@ pub fn hmac_sha1_hex(secret: &[u8], message: &[u8]) -> Result<String, SignError>
 ///
 /// [`SignError::EmptySecret`].
 pub fn signature(secret: &[u8], canonical: &CanonicalString) -> Result<String, SignError> {
-    Ok(ascii_string(&signature_hex(
-        mac(secret)?,
-        canonical.parts(),
-    )))
+    let key = mac_key(secret)?;
+    let mut message = Vec::new();
+    join_canonical(canonical.parts(), &mut message);
+    Ok(ascii_string(&tag_hex(&key.tag(&message))))
 }
 
 /// Constant-time check of a raw 20-byte tag against any of `secrets`.
@@ -283,7 +316,11 @@ pub fn signature(secret: &[u8], canonical: &CanonicalString) -> Result<String, S
 pub(crate) fn tag_matches_any(secrets: &[&[u8]], message: &[u8], tag: &[u8]) -> Option<usize> {
     let mut found = None;
     for (i, s) in secrets.iter().enumerate() {
-        if let Ok(mut m) = mac(s) {
+        if s.is_empty() {
+            continue;
+        }
+        // The `hmac` crate here, for its constant-time comparison.
+        if let Ok(mut m) = Hmac::<Sha1>::new_from_slice(s) {
             m.update(message);
             if m.verify_slice(tag).is_ok() && found.is_none() {
                 found = Some(i);
@@ -434,9 +471,9 @@ impl Prepared<'_> {
         ]
     }
 
-    /// X-Signature under a keyed MAC, as 40 lowercase hex bytes.
-    pub(crate) fn signature_hex(&self, m: HmacSha1) -> [u8; 40] {
-        signature_hex(m, self.parts())
+    /// The canonical string, into `out` (cleared first).
+    pub(crate) fn write_canonical(&self, out: &mut Vec<u8>) {
+        join_canonical(self.parts(), out);
     }
 
     fn into_canonical(self) -> CanonicalString {
@@ -470,11 +507,8 @@ pub fn canonical_request(req: &RequestToSign<'_>) -> Result<CanonicalString, Sig
 /// [`SignError`] for an empty secret, a bad method or path, a date that does not parse
 /// (or a unix time out of range), or a header value with control characters.
 pub fn sign_request(req: &RequestToSign<'_>, secret: &[u8]) -> Result<SignedRequest, SignError> {
-    if secret.is_empty() {
-        return Err(SignError::EmptySecret);
-    }
-    let prepared = prepare(req)?;
-    let signature = ascii_string(&prepared.signature_hex(mac(secret)?));
+    let (prepared, signature) = sign_prepared(req, secret, &mut KeyCache::new(), &mut Vec::new())?;
+    let signature = ascii_string(&signature);
     let canonical = prepared.into_canonical();
     Ok(SignedRequest {
         date: canonical.date.clone(),
@@ -483,6 +517,24 @@ pub fn sign_request(req: &RequestToSign<'_>, secret: &[u8]) -> Result<SignedRequ
         signature,
         canonical,
     })
+}
+
+/// [`sign_request`] short of the strings: the prepared request and its X-Signature as hex
+/// bytes (the checks, in the same order, and the same errors). The canonical string is
+/// left in `canonical`; `keys` keeps the secret's keyed MAC for the next call.
+pub(crate) fn sign_prepared<'a>(
+    req: &RequestToSign<'a>,
+    secret: &[u8],
+    keys: &mut KeyCache,
+    canonical: &mut Vec<u8>,
+) -> Result<(Prepared<'a>, [u8; 40]), SignError> {
+    if secret.is_empty() {
+        return Err(SignError::EmptySecret);
+    }
+    let prepared = prepare(req)?;
+    prepared.write_canonical(canonical);
+    let signature = tag_hex(&keys.tag(secret, canonical));
+    Ok((prepared, signature))
 }
 
 /// Webhook X-Signature: lowercase hex HMAC-SHA1 of the raw body (SPEC §2).
@@ -526,6 +578,48 @@ mod tests {
         assert_eq!(request_target("https://h.example?x"), "?x");
         assert_eq!(request_target("/a"), "/a");
         assert_eq!(query_of("/h"), None);
+    }
+
+    /// The byte scans against the `str::find` code they replaced, on every combination of
+    /// the pieces that matter (schemes, `://`, `/`, `?`, `#`, spaces, non-ASCII).
+    #[test]
+    fn spans_like_str_find() {
+        fn reference_target(path_or_url: &str) -> &str {
+            let mut p = path_or_url;
+            if let Some(i) = p.find("://") {
+                let scheme = &p[..i];
+                if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    let rest = &p[i + 3..];
+                    p = rest.find(['/', '?', '#']).map_or("", |j| &rest[j..]);
+                }
+            }
+            p.find('#').map_or(p, |j| &p[..j])
+        }
+        fn reference_path(path_or_url: &str) -> Result<&str, SignError> {
+            let p = reference_target(path_or_url);
+            let p = p.find('?').map_or(p, |j| &p[..j]);
+            if !p.starts_with('/') || p.bytes().any(|b| b <= b' ' || b == 0x7f) {
+                return Err(SignError::InvalidPath);
+            }
+            Ok(p)
+        }
+        let pieces = [
+            "", "https", "h1", "://", ":/", "/", "?", "#", "a", "é", " ", "\u{7f}", "x.y",
+        ];
+        let mut n = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        let s = format!("{a}{b}{c}{d}");
+                        assert_eq!(request_target(&s), reference_target(&s), "{s:?}");
+                        assert_eq!(signing_path(&s), reference_path(&s), "{s:?}");
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n > 20_000);
     }
 
     #[test]
