@@ -678,7 +678,8 @@ export function createApi(host) {
   // LANE_MAX bytes of scratch takes rawSignText / rawSignBytes instead, so the scratch
   // stays small.
 
-  let lane = null; // { raw, memory, u8, ptr, size }
+  // { raw, memory, u8, ptr, size, prefix: the strings at the scratch's start, or null }
+  let lane = null;
 
   // The lane of the current instance (a new one after a reload), its scratch at least
   // `size` bytes, its view fresh.
@@ -687,10 +688,11 @@ export function createApi(host) {
     let l = lane;
     if (l === null || l.raw !== raw) {
       const memory = raw.rawMemory();
-      l = lane = { raw, memory, u8: new Uint8Array(memory.buffer), ptr: 0, size: 0 };
+      l = lane = { raw, memory, u8: new Uint8Array(memory.buffer), ptr: 0, size: 0, prefix: null };
     }
     if (size > l.size) {
       const want = Math.max(size, LANE_MIN, Math.min(2 * l.size, LANE_MAX));
+      l.prefix = null;
       l.ptr = raw.rawScratch(want);
       l.size = want;
     }
@@ -763,12 +765,21 @@ export function createApi(host) {
       let u8 = l.u8;
       const ptr = l.ptr;
       const end = ptr + l.size;
-      const secretLen = put(u8, secret, ptr, end);
-      let at = ptr + secretLen;
-      const methodLen = put(u8, method, at, end);
-      at += methodLen;
-      const pathLen = put(u8, path, at, end);
-      at += pathLen;
+      // The secret, method and path go first, so the last request's are still there
+      // (only the lane writes into the scratch): the same strings are not written again.
+      let prefix = l.prefix;
+      if (prefix === null || prefix.secret !== secret || prefix.method !== method || prefix.path !== path) {
+        l.prefix = null;
+        const secretLen = put(u8, secret, ptr, end);
+        const methodLen = put(u8, method, ptr + secretLen, end);
+        const pathLen = put(u8, path, ptr + secretLen + methodLen, end);
+        prefix = { secret, method, path, secretLen, methodLen, pathLen };
+        if (typeof secret === "string") {
+          l.prefix = prefix;
+        }
+      }
+      const { secretLen, methodLen, pathLen } = prefix;
+      let at = ptr + secretLen + methodLen + pathLen;
       const typeLen = contentType === undefined ? undefined : put(u8, contentType, at, end);
       at += typeLen === undefined ? 0 : typeLen;
       const dateLen = dateText === undefined ? undefined : put(u8, dateText, at, end);

@@ -193,3 +193,28 @@ test("the keyed MAC of the last secret is not reused for another secret", () => 
   }
   assert.equal(new Set([...sigs].map((x) => x.split("=")[1])).size, 3);
 });
+
+test("the secret, method and path left in the scratch are reused only when they are the same strings", () => {
+  // Runs of requests sharing some of secret, method and path, each against the string
+  // exports; equal lengths so that stale bytes would go unnoticed by a length check.
+  const secrets = ["secret-a", "secret-b", "secret-a", bytesOf("secret-a"), "secret-a", "ключ"];
+  const methods = ["POST", "post", "POST", "PUT!"];
+  const paths = ["/v2/x/aaaa", "/v2/x/bbbb", "/v2/x/aaaa", "https://h/v2/x/aaaa"];
+  let n = 0;
+  for (const secret of secrets) {
+    for (const method of methods) {
+      for (const p of paths) {
+        for (const body of ["{}", CYRILLIC, bytesOf("{\"b\":1}")]) {
+          same({ secret, method, path: p, body, date: 1639609975000 + n * 1000, contentType: n % 3 ? undefined : "text/plain" }, `run ${n}`);
+          n++;
+        }
+      }
+    }
+  }
+  // After a secret given as bytes is changed in place, its new bytes are signed.
+  const key = bytesOf("mutable-key");
+  const input = { ...base, secret: key };
+  same(input, "bytes secret");
+  key[0] = 0x4d;
+  same(input, "the same Uint8Array, changed");
+});
