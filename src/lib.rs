@@ -7,6 +7,7 @@
 )]
 
 pub mod date;
+mod hash;
 pub mod json;
 pub mod sign;
 pub mod verify;

@@ -1,23 +1,56 @@
 //! Signing, stage by stage (SPEC §1): Content-MD5 → canonical string → X-Signature.
+//!
+//! The stages work on fixed arrays of ASCII (hex digests, the formatted date) and borrow
+//! what they are given: signing allocates only the strings it returns, and neither hex
+//! nor dates go through `fmt` (the hot path of the wasm binding, see `Prepared`).
 
+use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use hmac::{Hmac, KeyInit, Mac};
-use md5::{Digest, Md5};
 use sha1::Sha1;
 
 use crate::date::{self, DateError};
-
-type HmacSha1 = Hmac<Sha1>;
+use crate::hash::{self, HmacSha1Key};
 
 /// The only content type the API accepts, and the default for signing.
 pub const DEFAULT_CONTENT_TYPE: &str = "application/json";
 /// Content-MD5 of an empty body (a GET): `md5("")`.
 pub const EMPTY_BODY_MD5: &str = "d41d8cd98f00b204e9800998ecf8427e";
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Lowercase hex of `src`; `M` must be `2 * N` (the callers' array types say so).
+pub(crate) fn hex<const N: usize, const M: usize>(src: &[u8; N]) -> [u8; M] {
+    let mut out = [0u8; M];
+    let mut i = 0;
+    while i < N && 2 * i + 1 < M {
+        out[2 * i] = HEX_DIGITS[usize::from(src[i] >> 4)];
+        out[2 * i + 1] = HEX_DIGITS[usize::from(src[i] & 0x0f)];
+        i += 1;
+    }
+    out
+}
+
+/// An HMAC-SHA1 tag as 40 lowercase hex bytes.
+fn tag_hex(tag: &[u8; 20]) -> [u8; 40] {
+    hex(tag)
+}
+
+/// ASCII bytes (hex, a formatted date) as a `String`.
+pub(crate) fn ascii_string(b: &[u8]) -> String {
+    String::from_utf8(b.to_vec()).unwrap_or_default()
+}
+
+/// MD5 of the body as 32 lowercase hex bytes.
+pub(crate) fn md5_hex(body: &[u8]) -> [u8; 32] {
+    hex(&hash::md5(body))
+}
+
 /// Lowercase hex MD5 of the body bytes exactly as sent.
 pub fn content_md5(body: &[u8]) -> String {
-    hex::encode(Md5::digest(body))
+    ascii_string(&md5_hex(body))
 }
 
 /// Why a request could not be signed.
@@ -75,14 +108,21 @@ impl std::error::Error for SignError {}
 ///
 /// [`SignError::InvalidMethod`] when empty or holding non-token characters.
 pub fn normalize_method(method: &str) -> Result<String, SignError> {
+    method_token(method).map(Cow::into_owned)
+}
+
+/// [`normalize_method`], borrowing a method that is upper case already.
+fn method_token(method: &str) -> Result<Cow<'_, str>, SignError> {
     let ok = !method.is_empty()
         && method
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-    if ok {
-        Ok(method.to_ascii_uppercase())
-    } else {
+    if !ok {
         Err(SignError::InvalidMethod)
+    } else if method.bytes().any(|b| b.is_ascii_lowercase()) {
+        Ok(Cow::Owned(method.to_ascii_uppercase()))
+    } else {
+        Ok(Cow::Borrowed(method))
     }
 }
 
@@ -94,26 +134,55 @@ pub fn normalize_method(method: &str) -> Result<String, SignError> {
 /// [`SignError::InvalidPath`] when the result is empty, does not start with `/`,
 /// or holds whitespace or control characters.
 pub fn signing_path(path_or_url: &str) -> Result<&str, SignError> {
-    let p = request_target(path_or_url);
-    let p = p.find('?').map_or(p, |j| &p[..j]);
-    if !p.starts_with('/') || p.bytes().any(|b| b <= b' ' || b == 0x7f) {
+    signing_span(path_or_url).map(|span| &path_or_url[span])
+}
+
+/// Where [`signing_path`] lies in `path_or_url` (byte offsets). One pass over the bytes:
+/// this runs for every request signed, in a size-optimised wasm where `str::find`'s
+/// searchers and iterator adapters are calls, not loops.
+pub(crate) fn signing_span(path_or_url: &str) -> Result<Range<usize>, SignError> {
+    let b = path_or_url.as_bytes();
+    let start = target_start(b);
+    let mut end = start;
+    while end < b.len() && b[end] != b'?' && b[end] != b'#' {
+        if b[end] <= b' ' || b[end] == 0x7f {
+            return Err(SignError::InvalidPath);
+        }
+        end += 1;
+    }
+    if end == start || b[start] != b'/' {
         return Err(SignError::InvalidPath);
     }
-    Ok(p)
+    Ok(start..end)
 }
 
 /// The request target as sent on the request line: a full URL loses scheme and host, the
 /// query is kept as given, a fragment (never sent) goes. Not validated.
 pub fn request_target(path_or_url: &str) -> &str {
-    let mut p = path_or_url;
-    if let Some(i) = p.find("://") {
-        let scheme = &p[..i];
-        if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) {
-            let rest = &p[i + 3..];
-            p = rest.find(['/', '?', '#']).map_or("", |j| &rest[j..]);
-        }
+    let b = path_or_url.as_bytes();
+    let start = target_start(b);
+    let mut end = start;
+    while end < b.len() && b[end] != b'#' {
+        end += 1;
     }
-    p.find('#').map_or(p, |j| &p[..j])
+    &path_or_url[start..end]
+}
+
+/// Where the request target starts: after `scheme://host` when the text starts with one
+/// (a scheme is letters, up to the first `://`), else at 0. Always at an ASCII byte.
+fn target_start(b: &[u8]) -> usize {
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_alphabetic() {
+        i += 1;
+    }
+    if i == 0 || !b[i..].starts_with(b"://") {
+        return 0;
+    }
+    i += 3;
+    while i < b.len() && !matches!(b[i], b'/' | b'?' | b'#') {
+        i += 1;
+    }
+    i
 }
 
 /// The query string of a path or URL (without `?`), if any.
@@ -146,22 +215,79 @@ pub struct CanonicalString {
     pub path: String,
 }
 
-impl fmt::Display for CanonicalString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}\n{}\n{}\n{}\n{}",
-            self.method, self.content_md5, self.content_type, self.date, self.path
-        )
+impl CanonicalString {
+    /// The five parts, in order; the signed bytes are these joined by `\n`.
+    fn parts(&self) -> [&[u8]; 5] {
+        [
+            self.method.as_bytes(),
+            self.content_md5.as_bytes(),
+            self.content_type.as_bytes(),
+            self.date.as_bytes(),
+            self.path.as_bytes(),
+        ]
     }
 }
 
-fn mac(secret: &[u8]) -> Result<HmacSha1, SignError> {
+impl fmt::Display for CanonicalString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts = [
+            &self.method,
+            &self.content_md5,
+            &self.content_type,
+            &self.date,
+            &self.path,
+        ];
+        for (i, part) in parts.into_iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            f.write_str(part)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes a canonical string given as its parts into `out` (cleared first): the signed
+/// bytes, the parts joined by `\n`.
+fn join_canonical(parts: [&[u8]; 5], out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+        }
+        out.extend_from_slice(part);
+    }
+}
+
+/// The keyed MAC of a secret, which must not be empty.
+fn mac_key(secret: &[u8]) -> Result<HmacSha1Key, SignError> {
     if secret.is_empty() {
         return Err(SignError::EmptySecret);
     }
-    // HMAC takes keys of any length; this cannot fail for a non-empty key.
-    HmacSha1::new_from_slice(secret).map_err(|_| SignError::EmptySecret)
+    Ok(HmacSha1Key::new(secret))
+}
+
+/// The keyed MAC of the last secret signed with, for a caller that signs again and again
+/// (the wasm binding): the key's two compressions are not redone for every request. No
+/// `Debug`: it holds the secret.
+pub(crate) struct KeyCache(Option<(Vec<u8>, HmacSha1Key)>);
+
+impl KeyCache {
+    pub(crate) const fn new() -> Self {
+        KeyCache(None)
+    }
+
+    /// The tag of `message` under `secret` (not empty: the callers check).
+    fn tag(&mut self, secret: &[u8], message: &[u8]) -> [u8; 20] {
+        let (s, key) = match self.0.take() {
+            Some((s, key)) if s == secret => (s, key),
+            _ => (secret.to_vec(), HmacSha1Key::new(secret)),
+        };
+        let tag = key.tag(message);
+        self.0 = Some((s, key));
+        tag
+    }
 }
 
 /// Lowercase hex HMAC-SHA1 of `message` under `secret`.
@@ -170,9 +296,7 @@ fn mac(secret: &[u8]) -> Result<HmacSha1, SignError> {
 ///
 /// [`SignError::EmptySecret`].
 pub fn hmac_sha1_hex(secret: &[u8], message: &[u8]) -> Result<String, SignError> {
-    let mut m = mac(secret)?;
-    m.update(message);
-    Ok(hex::encode(m.finalize().into_bytes()))
+    Ok(ascii_string(&tag_hex(&mac_key(secret)?.tag(message))))
 }
 
 /// X-Signature of a canonical string.
@@ -181,7 +305,10 @@ pub fn hmac_sha1_hex(secret: &[u8], message: &[u8]) -> Result<String, SignError>
 ///
 /// [`SignError::EmptySecret`].
 pub fn signature(secret: &[u8], canonical: &CanonicalString) -> Result<String, SignError> {
-    hmac_sha1_hex(secret, canonical.to_string().as_bytes())
+    let key = mac_key(secret)?;
+    let mut message = Vec::new();
+    join_canonical(canonical.parts(), &mut message);
+    Ok(ascii_string(&tag_hex(&key.tag(&message))))
 }
 
 /// Constant-time check of a raw 20-byte tag against any of `secrets`.
@@ -189,7 +316,11 @@ pub fn signature(secret: &[u8], canonical: &CanonicalString) -> Result<String, S
 pub(crate) fn tag_matches_any(secrets: &[&[u8]], message: &[u8], tag: &[u8]) -> Option<usize> {
     let mut found = None;
     for (i, s) in secrets.iter().enumerate() {
-        if let Ok(mut m) = mac(s) {
+        if s.is_empty() {
+            continue;
+        }
+        // The `hmac` crate here, for its constant-time comparison.
+        if let Ok(mut m) = Hmac::<Sha1>::new_from_slice(s) {
             m.update(message);
             if m.verify_slice(tag).is_ok() && found.is_none() {
                 found = Some(i);
@@ -262,31 +393,111 @@ impl SignedRequest {
     }
 }
 
-/// Builds the canonical string of a request (no secret needed).
-///
-/// # Errors
-///
-/// See [`sign_request`].
-pub fn canonical_request(req: &RequestToSign<'_>) -> Result<CanonicalString, SignError> {
-    let method = normalize_method(req.method)?;
-    let path = signing_path(req.path)?;
+/// A request checked and hashed: the parts of its canonical string, borrowed from the
+/// request where they can be (an upper-case method, the content type, a date given as
+/// text, the path) and fixed arrays otherwise. [`canonical_request`] and [`sign_request`]
+/// turn it into strings; the wasm binding reads it as it is.
+pub(crate) struct Prepared<'a> {
+    /// Upper-cased method.
+    pub(crate) method: Cow<'a, str>,
+    /// Content-MD5 of the body, lowercase hex.
+    pub(crate) content_md5: [u8; 32],
+    /// Content-Type, as given or the default.
+    pub(crate) content_type: &'a str,
+    /// Date, as given or formatted.
+    pub(crate) date: PreparedDate<'a>,
+    /// The request's path or URL, as given…
+    path_or_url: &'a str,
+    /// …and where the signed path lies in it.
+    pub(crate) path_span: Range<usize>,
+}
+
+/// The date of a [`Prepared`] request.
+pub(crate) enum PreparedDate<'a> {
+    /// Given as text (checked to parse).
+    Text(&'a str),
+    /// Formatted from unix seconds (ASCII).
+    Formatted([u8; date::RFC2822_LEN]),
+}
+
+impl PreparedDate<'_> {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            PreparedDate::Text(t) => t.as_bytes(),
+            PreparedDate::Formatted(b) => b,
+        }
+    }
+}
+
+/// Checks a request (method, path, content type, date, in this order) and hashes its body.
+pub(crate) fn prepare<'a>(req: &RequestToSign<'a>) -> Result<Prepared<'a>, SignError> {
+    let method = method_token(req.method)?;
+    let path_span = signing_span(req.path)?;
     let content_type = req.content_type.unwrap_or(DEFAULT_CONTENT_TYPE);
     check_header_value("Content-Type", content_type)?;
     let date = match req.date {
         DateInput::Text(t) => {
             check_header_value("Date", t)?;
             date::parse_date(t).map_err(SignError::InvalidDate)?;
-            t.to_owned()
+            PreparedDate::Text(t)
         }
-        DateInput::Unix(u) => date::format_rfc2822(u).map_err(SignError::InvalidDate)?,
+        DateInput::Unix(u) => {
+            PreparedDate::Formatted(date::format_rfc2822_bytes(u).map_err(SignError::InvalidDate)?)
+        }
     };
-    Ok(CanonicalString {
+    Ok(Prepared {
         method,
-        content_md5: content_md5(req.body),
-        content_type: content_type.to_owned(),
+        content_md5: md5_hex(req.body),
+        content_type,
         date,
-        path: path.to_owned(),
+        path_or_url: req.path,
+        path_span,
     })
+}
+
+impl Prepared<'_> {
+    /// The signed path.
+    fn path(&self) -> &str {
+        &self.path_or_url[self.path_span.clone()]
+    }
+
+    fn parts(&self) -> [&[u8]; 5] {
+        [
+            self.method.as_bytes(),
+            &self.content_md5,
+            self.content_type.as_bytes(),
+            self.date.as_bytes(),
+            self.path().as_bytes(),
+        ]
+    }
+
+    /// The canonical string, into `out` (cleared first).
+    pub(crate) fn write_canonical(&self, out: &mut Vec<u8>) {
+        join_canonical(self.parts(), out);
+    }
+
+    fn into_canonical(self) -> CanonicalString {
+        let path = self.path().to_owned();
+        CanonicalString {
+            method: self.method.into_owned(),
+            content_md5: ascii_string(&self.content_md5),
+            content_type: self.content_type.to_owned(),
+            date: match self.date {
+                PreparedDate::Text(t) => t.to_owned(),
+                PreparedDate::Formatted(b) => ascii_string(&b),
+            },
+            path,
+        }
+    }
+}
+
+/// Builds the canonical string of a request (no secret needed).
+///
+/// # Errors
+///
+/// See [`sign_request`].
+pub fn canonical_request(req: &RequestToSign<'_>) -> Result<CanonicalString, SignError> {
+    prepare(req).map(Prepared::into_canonical)
 }
 
 /// Signs a request: Content-MD5 of the body, the canonical string, the X-Signature.
@@ -296,11 +507,9 @@ pub fn canonical_request(req: &RequestToSign<'_>) -> Result<CanonicalString, Sig
 /// [`SignError`] for an empty secret, a bad method or path, a date that does not parse
 /// (or a unix time out of range), or a header value with control characters.
 pub fn sign_request(req: &RequestToSign<'_>, secret: &[u8]) -> Result<SignedRequest, SignError> {
-    if secret.is_empty() {
-        return Err(SignError::EmptySecret);
-    }
-    let canonical = canonical_request(req)?;
-    let signature = signature(secret, &canonical)?;
+    let (prepared, signature) = sign_prepared(req, secret, &mut KeyCache::new(), &mut Vec::new())?;
+    let signature = ascii_string(&signature);
+    let canonical = prepared.into_canonical();
     Ok(SignedRequest {
         date: canonical.date.clone(),
         content_type: canonical.content_type.clone(),
@@ -308,6 +517,24 @@ pub fn sign_request(req: &RequestToSign<'_>, secret: &[u8]) -> Result<SignedRequ
         signature,
         canonical,
     })
+}
+
+/// [`sign_request`] short of the strings: the prepared request and its X-Signature as hex
+/// bytes (the checks, in the same order, and the same errors). The canonical string is
+/// left in `canonical`; `keys` keeps the secret's keyed MAC for the next call.
+pub(crate) fn sign_prepared<'a>(
+    req: &RequestToSign<'a>,
+    secret: &[u8],
+    keys: &mut KeyCache,
+    canonical: &mut Vec<u8>,
+) -> Result<(Prepared<'a>, [u8; 40]), SignError> {
+    if secret.is_empty() {
+        return Err(SignError::EmptySecret);
+    }
+    let prepared = prepare(req)?;
+    prepared.write_canonical(canonical);
+    let signature = tag_hex(&keys.tag(secret, canonical));
+    Ok((prepared, signature))
 }
 
 /// Webhook X-Signature: lowercase hex HMAC-SHA1 of the raw body (SPEC §2).
@@ -351,6 +578,48 @@ mod tests {
         assert_eq!(request_target("https://h.example?x"), "?x");
         assert_eq!(request_target("/a"), "/a");
         assert_eq!(query_of("/h"), None);
+    }
+
+    /// The byte scans against the `str::find` code they replaced, on every combination of
+    /// the pieces that matter (schemes, `://`, `/`, `?`, `#`, spaces, non-ASCII).
+    #[test]
+    fn spans_like_str_find() {
+        fn reference_target(path_or_url: &str) -> &str {
+            let mut p = path_or_url;
+            if let Some(i) = p.find("://") {
+                let scheme = &p[..i];
+                if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    let rest = &p[i + 3..];
+                    p = rest.find(['/', '?', '#']).map_or("", |j| &rest[j..]);
+                }
+            }
+            p.find('#').map_or(p, |j| &p[..j])
+        }
+        fn reference_path(path_or_url: &str) -> Result<&str, SignError> {
+            let p = reference_target(path_or_url);
+            let p = p.find('?').map_or(p, |j| &p[..j]);
+            if !p.starts_with('/') || p.bytes().any(|b| b <= b' ' || b == 0x7f) {
+                return Err(SignError::InvalidPath);
+            }
+            Ok(p)
+        }
+        let pieces = [
+            "", "https", "h1", "://", ":/", "/", "?", "#", "a", "é", " ", "\u{7f}", "x.y",
+        ];
+        let mut n = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        let s = format!("{a}{b}{c}{d}");
+                        assert_eq!(request_target(&s), reference_target(&s), "{s:?}");
+                        assert_eq!(signing_path(&s), reference_path(&s), "{s:?}");
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n > 20_000);
     }
 
     #[test]

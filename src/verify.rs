@@ -234,10 +234,17 @@ fn usable_secrets(secrets: &[&[u8]]) -> Result<(), Reason> {
 
 /// Decodes a presented signature: exactly 40 lowercase hex characters.
 fn decode_signature(sig: &str) -> Result<[u8; 20], Reason> {
-    let ok = sig.len() == 40 && sig.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    let mut out = [0u8; 20];
-    if !ok || hex::decode_to_slice(sig, &mut out).is_err() {
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => Ok(c - b'0'),
+        b'a'..=b'f' => Ok(c - b'a' + 10),
+        _ => Err(Reason::MalformedSignature),
+    };
+    if sig.len() != 40 {
         return Err(Reason::MalformedSignature);
+    }
+    let mut out = [0u8; 20];
+    for (byte, pair) in out.iter_mut().zip(sig.as_bytes().chunks_exact(2)) {
+        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
     }
     Ok(out)
 }
@@ -308,7 +315,7 @@ fn check_md5(header: &str, body: &[u8]) -> Result<(), Reason> {
     if header.len() != 32 || !header.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Reason::MalformedMd5);
     }
-    if !header.eq_ignore_ascii_case(&content_md5(body)) {
+    if !header.as_bytes().eq_ignore_ascii_case(&sign::md5_hex(body)) {
         return Err(Reason::Md5Mismatch);
     }
     Ok(())

@@ -4,10 +4,13 @@
 //! they still check what they receive and throw a `TypeError` with a `code` property rather
 //! than trap.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::sign::{KeyCache, SignError};
 use crate::validate::{Endpoint, Lang, ValidateOptions};
 use crate::verify::{Diagnosis, Headers, Reason, ReceivedRequest, Verified, VerifyOptions};
 use crate::{BodyStyle, DateInput, RequestToSign};
@@ -141,14 +144,30 @@ fn sign_core(
         },
         secret,
     )
-    .map_err(|e| type_error(e.code(), &e.to_string()))
+    .map_err(|e| sign_error(&e))
 }
 
 /// The signed parts as one string, `METHOD\nContent-MD5\nContent-Type\nDate\nPATH\nX-Signature`
 /// (none can hold a line break): one string crosses the boundary instead of an object of
 /// eleven, and the JS layer builds the headers and the canonical string.
 fn joined(s: &crate::SignedRequest) -> String {
-    format!("{}\n{}", s.canonical, s.signature)
+    let c = &s.canonical;
+    let parts = [
+        &c.method,
+        &c.content_md5,
+        &c.content_type,
+        &c.date,
+        &c.path,
+        &s.signature,
+    ];
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 /// Signs a request from a string secret and a string body (the common case: each is
@@ -195,6 +214,145 @@ pub fn raw_sign_bytes(
         date_seconds,
     )
     .map(|s| joined(&s))
+}
+
+// ---- the signing lane: one copy in, one call, no strings across the boundary ----------
+//
+// Passing six strings through wasm-bindgen costs an allocation and a copy each, and the
+// result a TextDecoder; for a 1 KiB body that was more than the hashing. Instead the JS
+// layer keeps a view of the wasm memory, writes the request into a scratch buffer owned
+// here (TextEncoder.encodeInto, or a plain loop for short ASCII), calls rawSignScratch with
+// the lengths (numbers cross for free), and reads the result back from the same buffer.
+// Large requests keep using rawSignText / rawSignBytes, so the scratch stays small.
+
+/// What the lane keeps between calls: the scratch, the buffer the canonical string is
+/// joined in, and the keyed MAC of the last secret (a caller signs with one secret,
+/// mostly). The secret stays in the scratch until overwritten, as it did in the freed
+/// allocations of the string exports.
+struct Lane {
+    scratch: Vec<u8>,
+    canonical: Vec<u8>,
+    keys: KeyCache,
+}
+
+thread_local! {
+    static LANE: RefCell<Lane> = const {
+        RefCell::new(Lane {
+            scratch: Vec::new(),
+            canonical: Vec::new(),
+            keys: KeyCache::new(),
+        })
+    };
+}
+
+/// The module's memory (a `WebAssembly.Memory`), for the JS layer's views of the scratch.
+#[wasm_bindgen(js_name = rawMemory)]
+pub fn raw_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Makes the scratch at least `len` bytes long and returns its address in the memory. The
+/// address holds until the next call of this function; the memory's buffer may change at
+/// any call that allocates.
+#[wasm_bindgen(js_name = rawScratch)]
+pub fn raw_scratch(len: usize) -> usize {
+    LANE.with_borrow_mut(|lane| {
+        let s = &mut lane.scratch;
+        if s.len() < len {
+            s.resize(len, 0);
+        }
+        s.as_mut_ptr() as usize
+    })
+}
+
+fn lane_error() -> JsValue {
+    type_error(
+        "invalid_argument",
+        "the request does not fit the scratch, or is not UTF-8",
+    )
+}
+
+/// Reads the request's parts from the scratch, one after the other.
+struct Parts<'a>(&'a [u8]);
+
+impl<'a> Parts<'a> {
+    fn bytes(&mut self, len: usize) -> Result<&'a [u8], JsValue> {
+        let (part, rest) = self.0.split_at_checked(len).ok_or_else(lane_error)?;
+        self.0 = rest;
+        Ok(part)
+    }
+    fn text(&mut self, len: usize) -> Result<&'a str, JsValue> {
+        std::str::from_utf8(self.bytes(len)?).map_err(|_| lane_error())
+    }
+}
+
+fn sign_error(e: &SignError) -> JsValue {
+    type_error(e.code(), &e.to_string())
+}
+
+/// Signs the request the JS layer wrote at the start of the scratch, back to back: secret,
+/// method, path, then the content type when `content_type_len` is given (else the
+/// default), the date text when `date_len` is given (else `date_seconds` is formatted),
+/// and the body. Writes the X-Signature (40 bytes) and then the canonical string right
+/// after the request, and returns the canonical string's length; throws what
+/// [`raw_sign_bytes`] throws.
+#[wasm_bindgen(js_name = rawSignScratch)]
+pub fn raw_sign_scratch(
+    secret_len: usize,
+    method_len: usize,
+    path_len: usize,
+    content_type_len: Option<u32>,
+    date_len: Option<u32>,
+    body_len: usize,
+    date_seconds: f64,
+) -> Result<usize, JsValue> {
+    LANE.with_borrow_mut(|lane| {
+        let input_len = [
+            secret_len,
+            method_len,
+            path_len,
+            content_type_len.unwrap_or(0) as usize,
+            date_len.unwrap_or(0) as usize,
+            body_len,
+        ]
+        .into_iter()
+        .try_fold(0usize, usize::checked_add)
+        .ok_or_else(lane_error)?;
+        let (input, out) = lane
+            .scratch
+            .split_at_mut_checked(input_len)
+            .ok_or_else(lane_error)?;
+        let mut parts = Parts(input);
+        let secret = parts.bytes(secret_len)?;
+        let method = parts.text(method_len)?;
+        let path = parts.text(path_len)?;
+        let content_type = match content_type_len {
+            Some(n) => Some(parts.text(n as usize)?),
+            None => None,
+        };
+        let date = match date_len {
+            Some(n) => DateInput::Text(parts.text(n as usize)?),
+            None => DateInput::Unix(secs(date_seconds, "date")?),
+        };
+        let body = parts.bytes(body_len)?;
+        let req = RequestToSign {
+            method,
+            path,
+            body,
+            content_type,
+            date,
+        };
+        let canonical = &mut lane.canonical;
+        let (_, signature) = crate::sign::sign_prepared(&req, secret, &mut lane.keys, canonical)
+            .map_err(|e| sign_error(&e))?;
+        let out = out
+            .get_mut(..signature.len() + canonical.len())
+            .ok_or_else(lane_error)?;
+        let (sig_out, canonical_out) = out.split_at_mut(signature.len());
+        sig_out.copy_from_slice(&signature);
+        canonical_out.copy_from_slice(canonical);
+        Ok(canonical.len())
+    })
 }
 
 #[derive(Serialize)]

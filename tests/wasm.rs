@@ -272,3 +272,105 @@ fn bad_input_throws_typed_errors_and_the_module_keeps_working() {
     ));
     assert_eq!(get(&r, "truncated"), JsValue::TRUE);
 }
+
+const DATE_TEXT: &str = "Wed, 15 Dec 2021 23:12:55 +0000";
+
+/// Writes `parts` back to back at the start of the scratch (as the JS layer does) and signs
+/// them with rawSignScratch; returns the X-Signature and the canonical string it wrote after
+/// them, joined as rawSignBytes joins them.
+fn sign_in_scratch(
+    parts: [&[u8]; 6],
+    content_type: bool,
+    date_text: bool,
+    date_seconds: f64,
+) -> Result<String, JsValue> {
+    let input = parts.concat();
+    let ptr = raw_scratch(input.len() + 1024) as u32;
+    let memory: js_sys::WebAssembly::Memory = raw_memory().unchecked_into();
+    Uint8Array::new(&memory.buffer()).set(&Uint8Array::from(&input[..]), ptr);
+    let len = |i: usize| parts[i].len();
+    let n = raw_sign_scratch(
+        len(0),
+        len(1),
+        len(2),
+        content_type.then(|| len(3) as u32),
+        date_text.then(|| len(4) as u32),
+        len(5),
+        date_seconds,
+    )?;
+    let at = ptr + input.len() as u32;
+    let out = Uint8Array::new(&memory.buffer())
+        .subarray(at, at + 40 + n as u32)
+        .to_vec();
+    let (signature, canonical) = out.split_at(40);
+    Ok(format!(
+        "{}\n{}",
+        String::from_utf8(canonical.to_vec()).expect("UTF-8"),
+        String::from_utf8(signature.to_vec()).expect("ASCII")
+    ))
+}
+
+#[wasm_bindgen_test]
+fn the_scratch_lane_signs_what_the_string_exports_sign() {
+    let body = "{\"text\":\"Привет\"}".as_bytes();
+    for (method, path, ct, date) in [
+        ("POST", "/v2/x", None, None),
+        (
+            "post",
+            "https://h.example/v2/путь?q=1#f",
+            Some("текст/plain"),
+            None,
+        ),
+        ("GET", "/h", Some("application/json"), Some(DATE_TEXT)),
+    ] {
+        let got = sign_in_scratch(
+            [
+                b"k3y",
+                method.as_bytes(),
+                path.as_bytes(),
+                ct.unwrap_or("").as_bytes(),
+                date.unwrap_or("").as_bytes(),
+                body,
+            ],
+            ct.is_some(),
+            date.is_some(),
+            1_639_609_975.0,
+        );
+        let want = raw_sign_bytes(
+            b"k3y",
+            method,
+            path,
+            body,
+            ct.map(str::to_owned),
+            date.map(str::to_owned),
+            1_639_609_975.0,
+        );
+        assert_eq!(got, want, "{method} {path}");
+    }
+    // The same typed errors, in the same order of checks.
+    let e = |parts, seconds| code_of(&sign_in_scratch(parts, false, false, seconds).unwrap_err());
+    assert_eq!(e([b"", b"POST", b"/p", b"", b"", b""], 0.0), "empty_secret");
+    assert_eq!(
+        e([b"k", b"PO ST", b"/p", b"", b"", b""], 0.0),
+        "invalid_method"
+    );
+    assert_eq!(e([b"k", b"POST", b"p", b"", b"", b""], 0.0), "invalid_path");
+    assert_eq!(
+        e([b"k", b"POST", b"/p", b"", b"", b""], f64::NAN),
+        "invalid_time"
+    );
+    assert_eq!(
+        e([b"k", b"POST", b"/p", b"", b"", b""], -1.0),
+        "invalid_date"
+    );
+    // Lengths the scratch does not hold, and text that is not UTF-8: an error, not a trap.
+    assert_eq!(
+        e([b"k", b"\xff", b"/p", b"", b"", b""], 0.0),
+        "invalid_argument"
+    );
+    let beyond = raw_sign_scratch(1, 4, 2, None, None, 1 << 30, 0.0).unwrap_err();
+    assert_eq!(code_of(&beyond), "invalid_argument");
+    let overflow = raw_sign_scratch(usize::MAX, 4, 2, Some(1), Some(1), 1, 0.0).unwrap_err();
+    assert_eq!(code_of(&overflow), "invalid_argument");
+    assert!(sign_in_scratch([b"k", b"POST", b"/p", b"", b"", b"{}"], false, false, 0.0).is_ok());
+}

@@ -24,9 +24,16 @@ const DEFAULT_WEBHOOK_LIMIT = 1024 * 1024;
 // Numbers are milliseconds (like Date.now()); below this (March 1973) they are seconds.
 const MIN_MILLISECONDS = 1e11;
 const STYLES = ["compact", "php"];
+const SIGN_OPTIONS = ["secret", "method", "path", "body", "date", "contentType"];
+const DEFAULT_CONTENT_TYPE = "application/json";
+// The signing lane's scratch (see signRequest): its first size and the most it grows to.
+const LANE_MIN = 4096;
+const LANE_MAX = 1024 * 1024;
 const LANGS = ["en", "ru"];
 
 const encoder = new TextEncoder();
+// The signing lane's results (UTF-8 the core wrote).
+const resultDecoder = new TextDecoder();
 const objectToString = Object.prototype.toString;
 
 /** A bad argument, or an error of the core about an argument's value. */
@@ -609,29 +616,34 @@ export function createApi(host) {
     try {
       return host.raw()[name](...args);
     } catch (e) {
-      if (e instanceof TypeError && typeof e.code === "string") {
-        const err = new AmojoTypeError(e.message, e.code, { line: e.line, column: e.column });
-        throw err;
-      }
-      if (e instanceof AmojoTypeError) {
-        throw e;
-      }
-      let reloaded = false;
-      if (typeof host.reset === "function") {
-        try {
-          host.reset();
-          reloaded = true;
-        } catch (_) {
-          reloaded = false;
-        }
-      }
-      const detail = e && typeof e.message === "string" ? e.message : "unknown";
-      const err = new Error(`amojo-kit: internal fault in the WebAssembly core during ${name} (${detail})${reloaded ? "; the module was reloaded and keeps working" : ""}. Please report it with the input that caused it`);
-      err.name = "AmojoInternalError";
-      err.code = "internal";
-      err.cause = e;
-      throw err;
+      throw rawError(name, e);
     }
+  }
+
+  // What an exception of the raw export `name` becomes: its typed error as an
+  // AmojoTypeError, anything else (a trap) an internal error after reloading the module.
+  function rawError(name, e) {
+    if (e instanceof TypeError && typeof e.code === "string") {
+      return new AmojoTypeError(e.message, e.code, { line: e.line, column: e.column });
+    }
+    if (e instanceof AmojoTypeError) {
+      return e;
+    }
+    let reloaded = false;
+    if (typeof host.reset === "function") {
+      try {
+        host.reset();
+        reloaded = true;
+      } catch (_) {
+        reloaded = false;
+      }
+    }
+    const detail = e && typeof e.message === "string" ? e.message : "unknown";
+    const err = new Error(`amojo-kit: internal fault in the WebAssembly core during ${name} (${detail})${reloaded ? "; the module was reloaded and keeps working" : ""}. Please report it with the input that caused it`);
+    err.name = "AmojoInternalError";
+    err.code = "internal";
+    err.cause = e;
+    return err;
   }
 
   function contentMd5(body) {
@@ -656,29 +668,165 @@ export function createApi(host) {
     return call("rawReserialize", [text, style]);
   }
 
+  // ---- signing: the scratch lane (src/wasm.rs, rawSignScratch) ----------------------------
+  //
+  // The request is written into a scratch buffer in wasm memory, signed by one call that
+  // takes only numbers, and the result (X-Signature, then the canonical string) read back
+  // from the same buffer: no allocation in the core, no string through wasm-bindgen. The
+  // memory's ArrayBuffer is replaced (the old one detached) whenever the memory grows, so
+  // the view is checked after every call that may allocate. A request that needs more than
+  // LANE_MAX bytes of scratch takes rawSignText / rawSignBytes instead, so the scratch
+  // stays small.
+
+  // { raw, memory, u8, ptr, size, prefix: the strings at the scratch's start, or null }
+  let lane = null;
+
+  // The lane of the current instance (a new one after a reload), its scratch at least
+  // `size` bytes, its view fresh.
+  function laneOf(size) {
+    const raw = host.raw();
+    let l = lane;
+    if (l === null || l.raw !== raw) {
+      const memory = raw.rawMemory();
+      l = lane = { raw, memory, u8: new Uint8Array(memory.buffer), ptr: 0, size: 0, prefix: null };
+    }
+    if (size > l.size) {
+      const want = Math.max(size, LANE_MIN, Math.min(2 * l.size, LANE_MAX));
+      l.prefix = null;
+      l.ptr = raw.rawScratch(want);
+      l.size = want;
+    }
+    if (l.u8.byteLength === 0) {
+      l.u8 = new Uint8Array(l.memory.buffer);
+    }
+    return l;
+  }
+
+  // Writes a string as UTF-8 (short ASCII by a plain loop, cheaper than encodeInto's call)
+  // or bytes at `at`, with room up to `end`; returns the number of bytes written.
+  function put(u8, value, at, end) {
+    if (typeof value !== "string") {
+      u8.set(value, at);
+      return value.length;
+    }
+    const n = value.length;
+    if (n <= 32) {
+      let i = 0;
+      for (; i < n; i++) {
+        const c = value.charCodeAt(i);
+        if (c > 0x7f) {
+          break;
+        }
+        u8[at + i] = c;
+      }
+      if (i === n) {
+        return n;
+      }
+    }
+    return encoder.encodeInto(value, u8.subarray(at, end)).written;
+  }
+
+  // Bytes the lane needs for a string (UTF-8 is at most 3 bytes per UTF-16 unit) or bytes.
+  const room = (value) => (typeof value === "string" ? 3 * value.length : value.length);
+
   function signRequest(input) {
     need();
-    const o = options(input, "signRequest(...)", ["secret", "method", "path", "body", "date", "contentType"], true);
-    const method = string(o.method, "method");
-    const path = string(o.path, "path");
-    if (o.body !== undefined && o.body !== null && typeof o.body === "object" && !isBytes(o.body)) {
-      throw argError(`\`body\` is ${describe(o.body)}: sign the exact bytes you send; serialize the payload with serializeBody() (or use buildRequest())`);
+    const o = options(input, "signRequest(...)", SIGN_OPTIONS, true);
+    const method = typeof o.method === "string" ? o.method : string(o.method, "method");
+    const path = typeof o.path === "string" ? o.path : string(o.path, "path");
+    const bodyIn = o.body;
+    if (bodyIn !== undefined && bodyIn !== null && typeof bodyIn === "object" && !isBytes(bodyIn)) {
+      throw argError(`\`body\` is ${describe(bodyIn)}: sign the exact bytes you send; serialize the payload with serializeBody() (or use buildRequest())`);
     }
-    // Strings go straight into wasm memory (no TextEncoder copy); bytes as they are.
-    const textual = typeof o.secret === "string" && (o.body === undefined || o.body === null || typeof o.body === "string");
-    const secret = textual ? o.secret : secretBytes(o.secret, "secret");
-    const body = textual ? (o.body ?? "") : bytes(o.body, "body", { allowMissing: true });
-    const contentType = string(o.contentType, "contentType", { optional: true });
+    const secretIn = o.secret;
+    const secret = typeof secretIn === "string" ? secretIn : secretBytes(secretIn, "secret");
+    const body = bodyIn === undefined || bodyIn === null ? "" : typeof bodyIn === "string" ? bodyIn : bytes(bodyIn, "body");
+    const contentType = o.contentType === undefined ? undefined : string(o.contentType, "contentType");
+    const dateIn = o.date;
     let dateText;
     let dateSeconds = 0;
-    if (o.date === undefined) {
+    if (dateIn === undefined) {
       dateSeconds = Math.floor(Date.now() / 1000);
-    } else if (typeof o.date === "string") {
-      dateText = o.date;
+    } else if (typeof dateIn === "string") {
+      dateText = dateIn;
     } else {
-      dateSeconds = seconds(o.date, "date");
+      dateSeconds = seconds(dateIn, "date");
     }
-    const parts = call(textual ? "rawSignText" : "rawSignBytes", [secret, method, path, body, contentType, dateText, dateSeconds]);
+    // The request, then the X-Signature and the canonical string (its texts again, the
+    // Content-MD5 and a formatted date: 80 bytes cover those and the line breaks).
+    const texts = 3 * (method.length + path.length + (contentType === undefined ? 16 : contentType.length) + (dateText === undefined ? 11 : dateText.length));
+    const size = room(secret) + room(body) + 2 * texts + 80;
+    if (size > LANE_MAX) {
+      return signLarge(secret, method, path, body, contentType, dateText, dateSeconds);
+    }
+    let name = "rawScratch";
+    try {
+      const l = laneOf(size);
+      let u8 = l.u8;
+      const ptr = l.ptr;
+      const end = ptr + l.size;
+      // The secret, method and path go first, so the last request's are still there
+      // (only the lane writes into the scratch): the same strings are not written again.
+      let prefix = l.prefix;
+      if (prefix === null || prefix.secret !== secret || prefix.method !== method || prefix.path !== path) {
+        l.prefix = null;
+        const secretLen = put(u8, secret, ptr, end);
+        const methodLen = put(u8, method, ptr + secretLen, end);
+        const pathLen = put(u8, path, ptr + secretLen + methodLen, end);
+        prefix = { secret, method, path, secretLen, methodLen, pathLen };
+        if (typeof secret === "string") {
+          l.prefix = prefix;
+        }
+      }
+      const { secretLen, methodLen, pathLen } = prefix;
+      let at = ptr + secretLen + methodLen + pathLen;
+      const typeLen = contentType === undefined ? undefined : put(u8, contentType, at, end);
+      at += typeLen === undefined ? 0 : typeLen;
+      const dateLen = dateText === undefined ? undefined : put(u8, dateText, at, end);
+      at += dateLen === undefined ? 0 : dateLen;
+      const bodyLen = put(u8, body, at, end);
+      at += bodyLen;
+      name = "rawSignScratch";
+      const canonicalLen = l.raw.rawSignScratch(secretLen, methodLen, pathLen, typeLen, dateLen, bodyLen, dateSeconds);
+      if (u8.byteLength === 0) {
+        u8 = l.u8 = new Uint8Array(l.memory.buffer);
+      }
+      // X-Signature (40 bytes) then the canonical string, whose texts are UTF-8 as the
+      // core read them (a lone surrogate became U+FFFD), as the string exports return them.
+      const out = resultDecoder.decode(u8.subarray(at, at + 40 + canonicalLen));
+      const canonical = out.slice(40);
+      // METHOD \n Content-MD5 \n Content-Type \n Date \n PATH; the method is ASCII. With
+      // ASCII texts byte lengths are string lengths, else the lines are split.
+      let md5;
+      let type;
+      let date;
+      if ((typeLen === undefined || typeLen === contentType.length) && (dateLen === undefined || dateLen === dateText.length)) {
+        const m = method.length + 1;
+        md5 = canonical.slice(m, m + 32);
+        type = contentType === undefined ? DEFAULT_CONTENT_TYPE : contentType;
+        date = dateText !== undefined ? dateText : canonical.slice(m + 34 + type.length, m + 65 + type.length);
+      } else {
+        [, md5, type, date] = canonical.split("\n", 4);
+      }
+      return {
+        headers: { "Date": date, "Content-Type": type, "Content-MD5": md5, "X-Signature": out.slice(0, 40) },
+        canonical,
+      };
+    } catch (e) {
+      if (e instanceof AmojoTypeError) {
+        throw e;
+      }
+      throw rawError(name, e);
+    }
+  }
+
+  // signRequest through the string exports, for requests too large for the lane.
+  function signLarge(secret, method, path, body, contentType, dateText, dateSeconds) {
+    const textual = typeof secret === "string" && typeof body === "string";
+    const args = textual
+      ? [secret, method, path, body, contentType, dateText, dateSeconds]
+      : [typeof secret === "string" ? encoder.encode(secret) : secret, method, path, typeof body === "string" ? encoder.encode(body) : body, contentType, dateText, dateSeconds];
+    const parts = call(textual ? "rawSignText" : "rawSignBytes", args);
     // METHOD \n Content-MD5 \n Content-Type \n Date \n PATH \n X-Signature
     const cut = parts.lastIndexOf("\n");
     const canonical = parts.slice(0, cut);
