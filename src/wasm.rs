@@ -593,6 +593,49 @@ pub fn raw_validate_str(
     )
 }
 
+/// Validates the body the JS layer wrote at the start of the scratch (`len` bytes, see
+/// [`raw_scratch`]) against endpoint number `endpoint_index` of [`raw_endpoints`], messages
+/// in `lang_code` (0 English, 1 Russian). The report's JSON text (see [`report_text`]) is
+/// written into the scratch right after the body (grown when needed: the JS layer refreshes
+/// its view) and its length returned, 0 for "valid, no warnings": no string crosses
+/// wasm-bindgen either way.
+#[wasm_bindgen(js_name = rawValidateScratch)]
+pub fn raw_validate_scratch(
+    endpoint_index: u32,
+    len: usize,
+    lang_code: u32,
+    max_issues: Option<u32>,
+    max_body_bytes: Option<u32>,
+    max_depth: Option<u32>,
+) -> Result<usize, JsValue> {
+    let endpoint = Endpoint::ALL
+        .get(endpoint_index as usize)
+        .copied()
+        .ok_or_else(|| type_error("unknown_endpoint", "no endpoint has this number"))?;
+    let lang_name = match lang_code {
+        0 => "en",
+        1 => "ru",
+        _ => {
+            return Err(type_error(
+                "invalid_lang",
+                "the language number must be 0 or 1",
+            ));
+        }
+    };
+    let opts = options(lang_name, (max_issues, max_body_bytes, max_depth))?;
+    LANE.with_borrow_mut(|lane| {
+        let body = lane.scratch.get(..len).ok_or_else(lane_error)?;
+        let text = report_text(&crate::validate(endpoint, body, &opts), true);
+        let end = len + text.len();
+        if lane.scratch.len() < end {
+            lane.scratch.resize(end, 0);
+        }
+        let out = lane.scratch.get_mut(len..end).ok_or_else(lane_error)?;
+        out.copy_from_slice(text.as_bytes());
+        Ok(text.len())
+    })
+}
+
 /// Validates a whole request: route, query and body; the report as JSON text.
 #[wasm_bindgen(js_name = rawValidateRequest)]
 pub fn raw_validate_request(

@@ -837,6 +837,49 @@ export function createApi(host) {
     };
   }
 
+  // Endpoint name → its number in the core's list (rawEndpoints order), for the lane.
+  let endpointNumbers = null;
+  function endpointIndex(name) {
+    if (endpointNumbers === null) {
+      endpointNumbers = new Map(call("rawEndpoints", []).map((n, i) => [n, i]));
+    }
+    return endpointNumbers.get(name);
+  }
+
+  // validate() of a string through the scratch lane: one encodeInto, one call with numbers.
+  function validateInLane(index, name, text, lang, limits) {
+    let fn = "rawScratch";
+    try {
+      const l = laneOf(3 * text.length);
+      // The body overwrites what signRequest left at the start of the scratch.
+      l.prefix = null;
+      // (A view of the whole scratch, kept: making a subarray per call costs half of the
+      // encodeInto itself.)
+      let view = l.scratchView;
+      if (view === undefined || view.buffer !== l.u8.buffer || view.byteOffset !== l.ptr || view.length !== l.size) {
+        view = l.scratchView = l.u8.subarray(l.ptr, l.ptr + l.size);
+      }
+      const len = encoder.encodeInto(text, view).written;
+      fn = "rawValidateScratch";
+      const n = l.raw.rawValidateScratch(index, len, lang === "ru" ? 1 : 0, limits[0], limits[1], limits[2]);
+      if (n === 0) {
+        return report("", name);
+      }
+      // The report follows the body in the scratch, which may have moved or grown.
+      const ptr = l.raw.rawScratch(0);
+      l.ptr = ptr;
+      if (l.u8.byteLength === 0) {
+        l.u8 = new Uint8Array(l.memory.buffer);
+      }
+      return report(resultDecoder.decode(l.u8.subarray(ptr + len, ptr + len + n)), name);
+    } catch (e) {
+      if (e instanceof AmojoTypeError) {
+        throw e;
+      }
+      throw rawError(fn, e);
+    }
+  }
+
   // A report from the core's JSON text; "" is the common "valid, no warnings" verdict.
   function report(text, endpoint) {
     if (text === "") {
@@ -850,6 +893,10 @@ export function createApi(host) {
     const name = string(endpoint, "endpoint");
     const [lang, ...limits] = validateOptions(opts);
     if (typeof payload === "string") {
+      const index = endpointIndex(name);
+      if (index !== undefined && 3 * payload.length <= LANE_MAX) {
+        return validateInLane(index, name, payload, lang, limits);
+      }
       return report(call("rawValidateStr", [name, payload, lang, ...limits]), name);
     }
     if (isBytes(payload)) {
