@@ -830,7 +830,16 @@ fn check_kind(kind: &Kind, v: &Node<'_>, at: &At<'_>, cx: &mut Ctx) {
                 Kind::StrIn(allowed) if !allowed.contains(&s) => cx.error_at(
                     at,
                     IssueCode::Enum {
-                        allowed: allowed.iter().map(|a| format!("\"{a}\"")).collect(),
+                        allowed: allowed
+                            .iter()
+                            .map(|a| {
+                                let mut q = String::with_capacity(a.len() + 2);
+                                q.push('"');
+                                q.push_str(a);
+                                q.push('"');
+                                q
+                            })
+                            .collect(),
                     },
                 ),
                 _ => {}
@@ -874,7 +883,17 @@ fn check_kind(kind: &Kind, v: &Node<'_>, at: &At<'_>, cx: &mut Ctx) {
                 cx.error_at(
                     at,
                     IssueCode::Enum {
-                        allowed: allowed.iter().map(|a| a.to_string()).collect(),
+                        allowed: allowed
+                            .iter()
+                            .map(|&a| {
+                                let mut t = String::new();
+                                if a < 0 {
+                                    t.push('-');
+                                }
+                                json::push_u64(&mut t, a.unsigned_abs());
+                                t
+                            })
+                            .collect(),
                     },
                 );
             }
