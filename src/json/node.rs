@@ -323,7 +323,20 @@ impl Path<'_> {
     }
 }
 
-/// Objects with more entries than this find duplicates by sorting once at the end
+/// Bytes that end a run of plain string content: `"`, `\\` and control characters.
+static STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// Objects with more entries than this find duplicates with one ordered map at the end
 /// instead of a scan per key.
 const SCAN_LIMIT: usize = 16;
 
@@ -471,7 +484,7 @@ impl<'a> Parser<'a> {
             };
             let value = self.value(&here, depth + 1)?;
             if entries.len() < SCAN_LIMIT {
-                if let Some(pos) = entries.iter().position(|(k, _)| *k == key) {
+                if let Some(pos) = entries.iter().position(|(k, _)| same_key(k, &key)) {
                     self.dups.push((self.i, here.pointer()));
                     // Last wins, and moves to the position of the last occurrence.
                     entries.remove(pos);
@@ -537,7 +550,10 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> Res<Cow<'a, str>> {
         self.i += 1; // opening quote
         let start = self.i;
-        // Fast path: no escape.
+        // Fast path: no escape. Skip ordinary bytes with one table lookup each.
+        while self.b.get(self.i).is_some_and(|&c| !STOP[usize::from(c)]) {
+            self.i += 1;
+        }
         loop {
             match self.b.get(self.i) {
                 None => return Err(Fail::EofString),
