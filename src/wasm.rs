@@ -225,13 +225,11 @@ pub fn raw_sign_bytes(
 // the lengths (numbers cross for free), and reads the result back from the same buffer.
 // Large requests keep using rawSignText / rawSignBytes, so the scratch stays small.
 
-/// What the lane keeps between calls: the scratch, the buffer the canonical string is
-/// joined in, and the keyed MAC of the last secret (a caller signs with one secret,
-/// mostly). The secret stays in the scratch until overwritten, as it did in the freed
-/// allocations of the string exports.
+/// What the lane keeps between calls: the scratch and the keyed MAC of the last secret (a
+/// caller signs with one secret, mostly). The secret stays in the scratch until
+/// overwritten, as it did in the freed allocations of the string exports.
 struct Lane {
     scratch: Vec<u8>,
-    canonical: Vec<u8>,
     keys: KeyCache,
 }
 
@@ -239,7 +237,6 @@ thread_local! {
     static LANE: RefCell<Lane> = const {
         RefCell::new(Lane {
             scratch: Vec::new(),
-            canonical: Vec::new(),
             keys: KeyCache::new(),
         })
     };
@@ -342,16 +339,9 @@ pub fn raw_sign_scratch(
             content_type,
             date,
         };
-        let canonical = &mut lane.canonical;
-        let (_, signature) = crate::sign::sign_prepared(&req, secret, &mut lane.keys, canonical)
-            .map_err(|e| sign_error(&e))?;
-        let out = out
-            .get_mut(..signature.len() + canonical.len())
-            .ok_or_else(lane_error)?;
-        let (sig_out, canonical_out) = out.split_at_mut(signature.len());
-        sig_out.copy_from_slice(&signature);
-        canonical_out.copy_from_slice(canonical);
-        Ok(canonical.len())
+        crate::sign::sign_into(&req, secret, &mut lane.keys, out)
+            .map_err(|e| sign_error(&e))?
+            .ok_or_else(lane_error)
     })
 }
 
