@@ -5,9 +5,9 @@
 //! crate, which is size-optimised (`opt-level = "z"`), and for the short messages of signing
 //! (a canonical string is about 200 bytes) it cost more than the compressions themselves
 //! (profiled in wasm). What remains here is the padding, in plain code. Tests check both
-//! against the trait implementations at every length around the block boundaries, and
-//! tests/signing_vectors.rs against RFC 1321 and RFC 2202. Verification keeps the `hmac`
-//! crate, for its constant-time `verify_slice`.
+//! against the trait implementations (the `hmac` crate, now a dev-dependency) at every
+//! length around the block boundaries, and tests/signing_vectors.rs against RFC 1321 and
+//! RFC 2202. Verification uses the same HMAC, compared in constant time with `ctutils`.
 
 const BLOCK: usize = 64;
 
@@ -21,9 +21,8 @@ const SHA1_INIT: [u32; 5] = [
 ];
 
 /// The last state of a Merkle–Damgård hash: `state` has absorbed `done` bytes (whole
-/// blocks) and absorbs `data`, then the padding: 0x80, zeros, the message length in bits,
-/// little-endian (MD5) or big-endian (SHA-1). One shot over contiguous bytes, so there is
-/// no buffering: whole blocks go to `compress` where they lie.
+/// blocks) and absorbs `data`, then the padding. One shot over contiguous bytes, so there
+/// is no buffering: whole blocks go to `compress` where they lie.
 fn digest<const N: usize>(
     mut state: [u32; N],
     done: u64,
@@ -37,20 +36,26 @@ fn digest<const N: usize>(
             compress(&mut state, std::slice::from_ref(block));
         }
     }
-    let tail = blocks.remainder();
+    let bits = done.wrapping_add(data.len() as u64).wrapping_mul(8);
+    let (pad, n) = padding(blocks.remainder(), bits, big_endian);
+    compress(&mut state, &pad[..n]);
+    state
+}
+
+/// The last one or two blocks of a message: its `tail` (under a block), 0x80, zeros, and
+/// the message length in bits, little-endian (MD5) or big-endian (SHA-1).
+fn padding(tail: &[u8], bits: u64, big_endian: bool) -> ([[u8; BLOCK]; 2], usize) {
     let mut pad = [[0u8; BLOCK]; 2];
     let last = usize::from(tail.len() + 1 + 8 > BLOCK);
     pad[0][..tail.len()].copy_from_slice(tail);
     pad[0][tail.len()] = 0x80;
-    let bits = done.wrapping_add(data.len() as u64).wrapping_mul(8);
     let len = if big_endian {
         bits.to_be_bytes()
     } else {
         bits.to_le_bytes()
     };
     pad[last][BLOCK - 8..].copy_from_slice(&len);
-    compress(&mut state, &pad[..=last]);
-    state
+    (pad, last + 1)
 }
 
 /// The state words as bytes (`M` = 4 `N`), each little- or big-endian. Byte by byte: at

@@ -8,8 +8,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha1::Sha1;
+use ctutils::CtEq;
 
 use crate::date::{self, DateError};
 use crate::hash::{self, HmacSha1Key};
@@ -114,9 +113,26 @@ pub fn normalize_method(method: &str) -> Result<String, SignError> {
 /// [`normalize_method`], borrowing a method that is upper case already.
 fn method_token(method: &str) -> Result<Cow<'_, str>, SignError> {
     let ok = !method.is_empty()
-        && method
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        && method.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'!' | b'#'
+                        | b'$'
+                        | b'%'
+                        | b'&'
+                        | b'\''
+                        | b'*'
+                        | b'+'
+                        | b'-'
+                        | b'.'
+                        | b'^'
+                        | b'_'
+                        | b'`'
+                        | b'|'
+                        | b'~'
+                )
+        });
     if !ok {
         Err(SignError::InvalidMethod)
     } else if method.bytes().any(|b| b.is_ascii_lowercase()) {
@@ -342,12 +358,10 @@ pub(crate) fn tag_matches_any(secrets: &[&[u8]], message: &[u8], tag: &[u8]) -> 
         if s.is_empty() {
             continue;
         }
-        // The `hmac` crate here, for its constant-time comparison.
-        if let Ok(mut m) = Hmac::<Sha1>::new_from_slice(s) {
-            m.update(message);
-            if m.verify_slice(tag).is_ok() && found.is_none() {
-                found = Some(i);
-            }
+        // Compared in constant time (RustCrypto's ctutils, what `Mac::verify_slice` uses).
+        let expected = HmacSha1Key::new(s).tag(message);
+        if expected[..].ct_eq(tag).to_bool() && found.is_none() {
+            found = Some(i);
         }
     }
     found

@@ -234,17 +234,25 @@ fn usable_secrets(secrets: &[&[u8]]) -> Result<(), Reason> {
 
 /// Decodes a presented signature: exactly 40 lowercase hex characters.
 fn decode_signature(sig: &str) -> Result<[u8; 20], Reason> {
+    // A nibble, or 0x10 and up for anything but `0-9a-f`.
     let nibble = |c: u8| match c {
-        b'0'..=b'9' => Ok(c - b'0'),
-        b'a'..=b'f' => Ok(c - b'a' + 10),
-        _ => Err(Reason::MalformedSignature),
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        _ => 0x10,
     };
-    if sig.len() != 40 {
+    let b = sig.as_bytes();
+    if b.len() != 40 {
         return Err(Reason::MalformedSignature);
     }
     let mut out = [0u8; 20];
-    for (byte, pair) in out.iter_mut().zip(sig.as_bytes().chunks_exact(2)) {
-        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+    let mut bad = 0;
+    for (i, byte) in out.iter_mut().enumerate() {
+        let (hi, lo) = (nibble(b[2 * i]), nibble(b[2 * i + 1]));
+        bad |= hi | lo;
+        *byte = (hi << 4) | (lo & 0x0f);
+    }
+    if bad > 0x0f {
+        return Err(Reason::MalformedSignature);
     }
     Ok(out)
 }
