@@ -21,8 +21,11 @@ const SHA1_INIT: [u32; 5] = [
 ];
 
 /// The last state of a Merkle–Damgård hash: `state` has absorbed `done` bytes (whole
-/// blocks) and absorbs `data`, then the padding. One shot over contiguous bytes, so there
-/// is no buffering: whole blocks go to `compress` where they lie.
+/// blocks) and absorbs `data`, then the padding: 0x80, zeros, the message length in bits,
+/// little-endian (MD5) or big-endian (SHA-1). One shot over contiguous bytes, so there is
+/// no buffering: whole blocks go to `compress` where they lie. The tail and the length go
+/// into the padding byte by byte: in wasm each slice copy is a `memory.copy`, whose fixed
+/// cost (~6 ns in V8) exceeds a short loop's.
 fn digest<const N: usize>(
     mut state: [u32; N],
     done: u64,
@@ -36,26 +39,28 @@ fn digest<const N: usize>(
             compress(&mut state, std::slice::from_ref(block));
         }
     }
-    let bits = done.wrapping_add(data.len() as u64).wrapping_mul(8);
-    let (pad, n) = padding(blocks.remainder(), bits, big_endian);
-    compress(&mut state, &pad[..n]);
-    state
-}
-
-/// The last one or two blocks of a message: its `tail` (under a block), 0x80, zeros, and
-/// the message length in bits, little-endian (MD5) or big-endian (SHA-1).
-fn padding(tail: &[u8], bits: u64, big_endian: bool) -> ([[u8; BLOCK]; 2], usize) {
+    let tail = blocks.remainder();
     let mut pad = [[0u8; BLOCK]; 2];
+    let mut i = 0;
+    while i < tail.len() && i < BLOCK {
+        pad[0][i] = tail[i];
+        i += 1;
+    }
+    pad[0][i % BLOCK] = 0x80;
     let last = usize::from(tail.len() + 1 + 8 > BLOCK);
-    pad[0][..tail.len()].copy_from_slice(tail);
-    pad[0][tail.len()] = 0x80;
+    let bits = done.wrapping_add(data.len() as u64).wrapping_mul(8);
     let len = if big_endian {
         bits.to_be_bytes()
     } else {
         bits.to_le_bytes()
     };
-    pad[last][BLOCK - 8..].copy_from_slice(&len);
-    (pad, last + 1)
+    let mut k = 0;
+    while k < len.len() {
+        pad[last][BLOCK - 8 + k] = len[k];
+        k += 1;
+    }
+    compress(&mut state, &pad[..=last]);
+    state
 }
 
 /// The state words as bytes (`M` = 4 `N`), each little- or big-endian. Byte by byte: at

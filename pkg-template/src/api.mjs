@@ -818,9 +818,6 @@ export function createApi(host) {
         canonical,
       };
     } catch (e) {
-      if (e instanceof AmojoTypeError) {
-        throw e;
-      }
       throw rawError(name, e);
     }
   }
