@@ -39,8 +39,16 @@ fn digest<const N: usize>(
             compress(&mut state, std::slice::from_ref(block));
         }
     }
-    let tail = blocks.remainder();
+    let bits = done.wrapping_add(data.len() as u64).wrapping_mul(8);
     let mut pad = [[0u8; BLOCK]; 2];
+    let last = padding(&mut pad, blocks.remainder(), bits, big_endian);
+    compress(&mut state, &pad[..=last]);
+    state
+}
+
+/// Fills the last one or two blocks of a message (zeroed): its `tail` (under a block),
+/// 0x80, zeros, the length in `bits`; returns the index of the last block.
+fn padding(pad: &mut [[u8; BLOCK]; 2], tail: &[u8], bits: u64, big_endian: bool) -> usize {
     let mut i = 0;
     while i < tail.len() && i < BLOCK {
         pad[0][i] = tail[i];
@@ -48,19 +56,13 @@ fn digest<const N: usize>(
     }
     pad[0][i % BLOCK] = 0x80;
     let last = usize::from(tail.len() + 1 + 8 > BLOCK);
-    let bits = done.wrapping_add(data.len() as u64).wrapping_mul(8);
-    let len = if big_endian {
-        bits.to_be_bytes()
-    } else {
-        bits.to_le_bytes()
-    };
     let mut k = 0;
-    while k < len.len() {
-        pad[last][BLOCK - 8 + k] = len[k];
+    while k < 8 {
+        let shift = if big_endian { 56 - 8 * k } else { 8 * k };
+        pad[last][BLOCK - 8 + k] = (bits >> shift) as u8;
         k += 1;
     }
-    compress(&mut state, &pad[..=last]);
-    state
+    last
 }
 
 /// The state words as bytes (`M` = 4 `N`), each little- or big-endian. Byte by byte: at
