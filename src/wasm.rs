@@ -163,8 +163,9 @@ fn sign_core(
     String::from_utf8(joined).map_err(|_| lane_error())
 }
 
-/// Signs a request from a string secret and a string body (the common case: each is
-/// written straight into wasm memory, no TextEncoder copy in JS).
+/// Signs a request from a string secret and a string body, each written straight into
+/// wasm memory (no TextEncoder copy in JS): the JS layer's path for requests too large for
+/// the scratch (see rawSignScratch).
 #[wasm_bindgen(js_name = rawSignText)]
 pub fn raw_sign_text(
     secret: &str,
