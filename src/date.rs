@@ -82,7 +82,7 @@ pub(crate) const RFC2822_LEN: usize = 31;
 ///
 /// [`DateError::OutOfRange`] when `unix` is before 1970 or after year 9999.
 pub fn format_rfc2822(unix: i64) -> Result<String, DateError> {
-    format_rfc2822_bytes(unix).map(|b| String::from_utf8_lossy(&b).into_owned())
+    format_rfc2822_bytes(unix).map(|b| crate::sign::ascii_string(&b))
 }
 
 /// [`format_rfc2822`] into a fixed array of ASCII, byte by byte (no `fmt`, no allocation:

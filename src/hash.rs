@@ -5,9 +5,9 @@
 //! crate, which is size-optimised (`opt-level = "z"`), and for the short messages of signing
 //! (a canonical string is about 200 bytes) it cost more than the compressions themselves
 //! (profiled in wasm). What remains here is the padding, in plain code. Tests check both
-//! against the trait implementations at every length around the block boundaries, and
-//! tests/signing_vectors.rs against RFC 1321 and RFC 2202. Verification keeps the `hmac`
-//! crate, for its constant-time `verify_slice`.
+//! against the trait implementations (the `hmac` crate) at every
+//! length around the block boundaries, and tests/signing_vectors.rs against RFC 1321 and
+//! RFC 2202. Verification stays on the `hmac` crate (`Mac::verify_slice`, constant time).
 
 const BLOCK: usize = 64;
 
@@ -23,7 +23,9 @@ const SHA1_INIT: [u32; 5] = [
 /// The last state of a Merkle–Damgård hash: `state` has absorbed `done` bytes (whole
 /// blocks) and absorbs `data`, then the padding: 0x80, zeros, the message length in bits,
 /// little-endian (MD5) or big-endian (SHA-1). One shot over contiguous bytes, so there is
-/// no buffering: whole blocks go to `compress` where they lie.
+/// no buffering: whole blocks go to `compress` where they lie. The tail and the length go
+/// into the padding byte by byte: in wasm each slice copy is a `memory.copy`, whose fixed
+/// cost (~6 ns in V8) exceeds a short loop's.
 fn digest<const N: usize>(
     mut state: [u32; N],
     done: u64,
@@ -37,20 +39,30 @@ fn digest<const N: usize>(
             compress(&mut state, std::slice::from_ref(block));
         }
     }
-    let tail = blocks.remainder();
-    let mut pad = [[0u8; BLOCK]; 2];
-    let last = usize::from(tail.len() + 1 + 8 > BLOCK);
-    pad[0][..tail.len()].copy_from_slice(tail);
-    pad[0][tail.len()] = 0x80;
     let bits = done.wrapping_add(data.len() as u64).wrapping_mul(8);
-    let len = if big_endian {
-        bits.to_be_bytes()
-    } else {
-        bits.to_le_bytes()
-    };
-    pad[last][BLOCK - 8..].copy_from_slice(&len);
+    let mut pad = [[0u8; BLOCK]; 2];
+    let last = padding(&mut pad, blocks.remainder(), bits, big_endian);
     compress(&mut state, &pad[..=last]);
     state
+}
+
+/// Fills the last one or two blocks of a message (zeroed): its `tail` (under a block),
+/// 0x80, zeros, the length in `bits`; returns the index of the last block.
+fn padding(pad: &mut [[u8; BLOCK]; 2], tail: &[u8], bits: u64, big_endian: bool) -> usize {
+    let mut i = 0;
+    while i < tail.len() && i < BLOCK {
+        pad[0][i] = tail[i];
+        i += 1;
+    }
+    pad[0][i % BLOCK] = 0x80;
+    let last = usize::from(tail.len() + 1 + 8 > BLOCK);
+    let mut k = 0;
+    while k < 8 {
+        let shift = if big_endian { 56 - 8 * k } else { 8 * k };
+        pad[last][BLOCK - 8 + k] = (bits >> shift) as u8;
+        k += 1;
+    }
+    last
 }
 
 /// The state words as bytes (`M` = 4 `N`), each little- or big-endian. Byte by byte: at

@@ -114,9 +114,26 @@ pub fn normalize_method(method: &str) -> Result<String, SignError> {
 /// [`normalize_method`], borrowing a method that is upper case already.
 fn method_token(method: &str) -> Result<Cow<'_, str>, SignError> {
     let ok = !method.is_empty()
-        && method
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        && method.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'!' | b'#'
+                        | b'$'
+                        | b'%'
+                        | b'&'
+                        | b'\''
+                        | b'*'
+                        | b'+'
+                        | b'-'
+                        | b'.'
+                        | b'^'
+                        | b'_'
+                        | b'`'
+                        | b'|'
+                        | b'~'
+                )
+        });
     if !ok {
         Err(SignError::InvalidMethod)
     } else if method.bytes().any(|b| b.is_ascii_lowercase()) {
@@ -260,6 +277,25 @@ fn join_canonical(parts: [&[u8]; 5], out: &mut Vec<u8>) {
     }
 }
 
+/// [`join_canonical`] into the start of a slice; its length, or `None` when it does not
+/// fit. (An index loop: at `opt-level = "z"` iterator adapters are calls.)
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+fn join_canonical_into(parts: [&[u8]; 5], out: &mut [u8]) -> Option<usize> {
+    let mut at = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        let part = parts[i];
+        if i > 0 {
+            *out.get_mut(at)? = b'\n';
+            at += 1;
+        }
+        out.get_mut(at..at + part.len())?.copy_from_slice(part);
+        at += part.len();
+        i += 1;
+    }
+    Some(at)
+}
+
 /// The keyed MAC of a secret, which must not be empty.
 fn mac_key(secret: &[u8]) -> Result<HmacSha1Key, SignError> {
     if secret.is_empty() {
@@ -271,8 +307,10 @@ fn mac_key(secret: &[u8]) -> Result<HmacSha1Key, SignError> {
 /// The keyed MAC of the last secret signed with, for a caller that signs again and again
 /// (the wasm binding): the key's two compressions are not redone for every request. No
 /// `Debug`: it holds the secret.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) struct KeyCache(Option<(Vec<u8>, HmacSha1Key)>);
 
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 impl KeyCache {
     pub(crate) const fn new() -> Self {
         KeyCache(None)
@@ -280,12 +318,14 @@ impl KeyCache {
 
     /// The tag of `message` under `secret` (not empty: the callers check).
     fn tag(&mut self, secret: &[u8], message: &[u8]) -> [u8; 20] {
-        let (s, key) = match self.0.take() {
-            Some((s, key)) if s == secret => (s, key),
-            _ => (secret.to_vec(), HmacSha1Key::new(secret)),
-        };
+        if let Some((last, key)) = &self.0 {
+            if last.as_slice() == secret {
+                return key.tag(message);
+            }
+        }
+        let key = HmacSha1Key::new(secret);
         let tag = key.tag(message);
-        self.0 = Some((s, key));
+        self.0 = Some((secret.to_vec(), key));
         tag
     }
 }
@@ -319,7 +359,8 @@ pub(crate) fn tag_matches_any(secrets: &[&[u8]], message: &[u8], tag: &[u8]) -> 
         if s.is_empty() {
             continue;
         }
-        // The `hmac` crate here, for its constant-time comparison.
+        // Verification stays on the `hmac` crate and its constant-time `verify_slice`
+        // (signing uses src/hash.rs, which tests hold to this crate).
         if let Ok(mut m) = Hmac::<Sha1>::new_from_slice(s) {
             m.update(message);
             if m.verify_slice(tag).is_ok() && found.is_none() {
@@ -471,11 +512,6 @@ impl Prepared<'_> {
         ]
     }
 
-    /// The canonical string, into `out` (cleared first).
-    pub(crate) fn write_canonical(&self, out: &mut Vec<u8>) {
-        join_canonical(self.parts(), out);
-    }
-
     fn into_canonical(self) -> CanonicalString {
         let path = self.path().to_owned();
         CanonicalString {
@@ -507,8 +543,11 @@ pub fn canonical_request(req: &RequestToSign<'_>) -> Result<CanonicalString, Sig
 /// [`SignError`] for an empty secret, a bad method or path, a date that does not parse
 /// (or a unix time out of range), or a header value with control characters.
 pub fn sign_request(req: &RequestToSign<'_>, secret: &[u8]) -> Result<SignedRequest, SignError> {
-    let (prepared, signature) = sign_prepared(req, secret, &mut KeyCache::new(), &mut Vec::new())?;
-    let signature = ascii_string(&signature);
+    let key = mac_key(secret)?;
+    let prepared = prepare(req)?;
+    let mut message = Vec::new();
+    join_canonical(prepared.parts(), &mut message);
+    let signature = ascii_string(&tag_hex(&key.tag(&message)));
     let canonical = prepared.into_canonical();
     Ok(SignedRequest {
         date: canonical.date.clone(),
@@ -519,22 +558,29 @@ pub fn sign_request(req: &RequestToSign<'_>, secret: &[u8]) -> Result<SignedRequ
     })
 }
 
-/// [`sign_request`] short of the strings: the prepared request and its X-Signature as hex
-/// bytes (the checks, in the same order, and the same errors). The canonical string is
-/// left in `canonical`; `keys` keeps the secret's keyed MAC for the next call.
-pub(crate) fn sign_prepared<'a>(
-    req: &RequestToSign<'a>,
+/// [`sign_request`] into `out`, for the wasm binding: the X-Signature (40 bytes), then the
+/// canonical string, whose length it returns (`None`: `out` is too short). The same checks
+/// in the same order, the same errors; `keys` keeps the secret's keyed MAC for the next
+/// call.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn sign_into(
+    req: &RequestToSign<'_>,
     secret: &[u8],
     keys: &mut KeyCache,
-    canonical: &mut Vec<u8>,
-) -> Result<(Prepared<'a>, [u8; 40]), SignError> {
+    out: &mut [u8],
+) -> Result<Option<usize>, SignError> {
     if secret.is_empty() {
         return Err(SignError::EmptySecret);
     }
     let prepared = prepare(req)?;
-    prepared.write_canonical(canonical);
-    let signature = tag_hex(&keys.tag(secret, canonical));
-    Ok((prepared, signature))
+    let Some((signature, rest)) = out.split_at_mut_checked(40) else {
+        return Ok(None);
+    };
+    let Some(n) = join_canonical_into(prepared.parts(), rest) else {
+        return Ok(None);
+    };
+    signature.copy_from_slice(&tag_hex(&keys.tag(secret, &rest[..n])));
+    Ok(Some(n))
 }
 
 /// Webhook X-Signature: lowercase hex HMAC-SHA1 of the raw body (SPEC §2).
@@ -620,6 +666,57 @@ mod tests {
             }
         }
         assert!(n > 20_000);
+    }
+
+    /// The binding's `sign_into` against `sign_request`: the same signature and canonical
+    /// string, with the key cache kept across secrets, and `None` when `out` is too short.
+    #[test]
+    fn sign_into_is_sign_request() {
+        let mut keys = KeyCache::new();
+        let mut out = [0u8; 512];
+        for (secret, method, path, date) in [
+            (&b"k"[..], "post", "https://h/v2/x?q#f", DateInput::Unix(0)),
+            (
+                b"k",
+                "GET",
+                "/v2/y",
+                DateInput::Text("Wed, 15 Dec 2021 23:12:55 GMT"),
+            ),
+            (b"other", "GET", "/v2/y", DateInput::Unix(1_639_609_975)),
+            (&[7u8; 100][..], "PUT", "/\u{e9}", DateInput::Unix(1)),
+            (b"k", "POST", "/v2/x", DateInput::Unix(2)),
+        ] {
+            let req = RequestToSign {
+                method,
+                path,
+                body: "{\"é\":1}".as_bytes(),
+                content_type: Some("text/plain"),
+                date,
+            };
+            let want = sign_request(&req, secret).unwrap();
+            let n = sign_into(&req, secret, &mut keys, &mut out)
+                .unwrap()
+                .unwrap();
+            assert_eq!(&out[..40], want.signature.as_bytes());
+            assert_eq!(&out[40..40 + n], want.canonical.to_string().as_bytes());
+            let short = &mut out[..40 + n - 1];
+            assert_eq!(sign_into(&req, secret, &mut keys, short), Ok(None));
+        }
+        let req = RequestToSign {
+            method: "POST",
+            path: "/x",
+            body: b"",
+            content_type: None,
+            date: DateInput::Unix(-1),
+        };
+        assert_eq!(
+            sign_into(&req, b"", &mut keys, &mut out),
+            Err(SignError::EmptySecret)
+        );
+        assert!(matches!(
+            sign_into(&req, b"k", &mut keys, &mut out),
+            Err(SignError::InvalidDate(_))
+        ));
     }
 
     #[test]

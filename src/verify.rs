@@ -234,18 +234,12 @@ fn usable_secrets(secrets: &[&[u8]]) -> Result<(), Reason> {
 
 /// Decodes a presented signature: exactly 40 lowercase hex characters.
 fn decode_signature(sig: &str) -> Result<[u8; 20], Reason> {
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Ok(c - b'0'),
-        b'a'..=b'f' => Ok(c - b'a' + 10),
-        _ => Err(Reason::MalformedSignature),
-    };
-    if sig.len() != 40 {
+    let mut out = [0u8; 20];
+    // `hex` accepts upper case too; the server signs in lower case, so that is malformed.
+    if sig.bytes().any(|c| c.is_ascii_uppercase()) {
         return Err(Reason::MalformedSignature);
     }
-    let mut out = [0u8; 20];
-    for (byte, pair) in out.iter_mut().zip(sig.as_bytes().chunks_exact(2)) {
-        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
-    }
+    hex::decode_to_slice(sig, &mut out).map_err(|_| Reason::MalformedSignature)?;
     Ok(out)
 }
 

@@ -121,6 +121,9 @@ pub fn raw_reserialize(json: &str, style: &str) -> Result<String, JsValue> {
     })
 }
 
+/// Signs a request as rawSignScratch does (`sign::sign_into`, the lane's key cache) and
+/// returns `METHOD\nContent-MD5\nContent-Type\nDate\nPATH\nX-Signature` (none of which
+/// can hold a line break): the canonical string and the signature in one string.
 fn sign_core(
     secret: &[u8],
     method: &str,
@@ -129,49 +132,40 @@ fn sign_core(
     content_type: Option<&str>,
     date_text: Option<&str>,
     date_seconds: f64,
-) -> Result<crate::SignedRequest, JsValue> {
+) -> Result<String, JsValue> {
     let date = match date_text {
         Some(t) => DateInput::Text(t),
         None => DateInput::Unix(secs(date_seconds, "date")?),
     };
-    crate::sign_request(
-        &RequestToSign {
-            method,
-            path,
-            body,
-            content_type,
-            date,
-        },
-        secret,
-    )
-    .map_err(|e| sign_error(&e))
+    let req = RequestToSign {
+        method,
+        path,
+        body,
+        content_type,
+        date,
+    };
+    // X-Signature, then the canonical string: its texts, the Content-MD5, a formatted
+    // date and the line breaks.
+    let texts = method.len()
+        + path.len()
+        + content_type.map_or(crate::DEFAULT_CONTENT_TYPE.len(), str::len)
+        + date_text.map_or(31, str::len);
+    let mut out = vec![0; 40 + texts + 32 + 4];
+    let n = LANE
+        .with_borrow_mut(|lane| crate::sign::sign_into(&req, secret, &mut lane.keys, &mut out))
+        .map_err(|e| sign_error(&e))?
+        .ok_or_else(lane_error)?;
+    let (signature, canonical) = out.split_at(40);
+    let mut joined = Vec::with_capacity(n + 41);
+    joined.extend_from_slice(&canonical[..n]);
+    joined.push(b'\n');
+    joined.extend_from_slice(signature);
+    String::from_utf8(joined).map_err(|_| lane_error())
 }
 
-/// The signed parts as one string, `METHOD\nContent-MD5\nContent-Type\nDate\nPATH\nX-Signature`
-/// (none can hold a line break): one string crosses the boundary instead of an object of
-/// eleven, and the JS layer builds the headers and the canonical string.
-fn joined(s: &crate::SignedRequest) -> String {
-    let c = &s.canonical;
-    let parts = [
-        &c.method,
-        &c.content_md5,
-        &c.content_type,
-        &c.date,
-        &c.path,
-        &s.signature,
-    ];
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    for (i, part) in parts.into_iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(part);
-    }
-    out
-}
-
-/// Signs a request from a string secret and a string body (the common case: each is
-/// written straight into wasm memory, no TextEncoder copy in JS).
+/// Signs a request from a string secret and a string body, each written straight into
+/// wasm memory (no TextEncoder copy in JS): the JS layer's path for requests too large for
+/// the scratch (see rawSignScratch).
 #[wasm_bindgen(js_name = rawSignText)]
 pub fn raw_sign_text(
     secret: &str,
@@ -213,7 +207,6 @@ pub fn raw_sign_bytes(
         date_text.as_deref(),
         date_seconds,
     )
-    .map(|s| joined(&s))
 }
 
 // ---- the signing lane: one copy in, one call, no strings across the boundary ----------
@@ -225,13 +218,11 @@ pub fn raw_sign_bytes(
 // the lengths (numbers cross for free), and reads the result back from the same buffer.
 // Large requests keep using rawSignText / rawSignBytes, so the scratch stays small.
 
-/// What the lane keeps between calls: the scratch, the buffer the canonical string is
-/// joined in, and the keyed MAC of the last secret (a caller signs with one secret,
-/// mostly). The secret stays in the scratch until overwritten, as it did in the freed
-/// allocations of the string exports.
+/// What the lane keeps between calls: the scratch and the keyed MAC of the last secret (a
+/// caller signs with one secret, mostly). The secret stays in the scratch until
+/// overwritten, as it did in the freed allocations of the string exports.
 struct Lane {
     scratch: Vec<u8>,
-    canonical: Vec<u8>,
     keys: KeyCache,
 }
 
@@ -239,7 +230,6 @@ thread_local! {
     static LANE: RefCell<Lane> = const {
         RefCell::new(Lane {
             scratch: Vec::new(),
-            canonical: Vec::new(),
             keys: KeyCache::new(),
         })
     };
@@ -342,16 +332,9 @@ pub fn raw_sign_scratch(
             content_type,
             date,
         };
-        let canonical = &mut lane.canonical;
-        let (_, signature) = crate::sign::sign_prepared(&req, secret, &mut lane.keys, canonical)
-            .map_err(|e| sign_error(&e))?;
-        let out = out
-            .get_mut(..signature.len() + canonical.len())
-            .ok_or_else(lane_error)?;
-        let (sig_out, canonical_out) = out.split_at_mut(signature.len());
-        sig_out.copy_from_slice(&signature);
-        canonical_out.copy_from_slice(canonical);
-        Ok(canonical.len())
+        crate::sign::sign_into(&req, secret, &mut lane.keys, out)
+            .map_err(|e| sign_error(&e))?
+            .ok_or_else(lane_error)
     })
 }
 

@@ -91,6 +91,30 @@ proptest! {
         prop_assert_eq!(check(&s2, &[&key], NOW), Ok(0));
     }
 
+    /// Signing and verification share the crate's own MD5 and HMAC-SHA1 (src/hash.rs):
+    /// hold the headers to the RustCrypto trait implementations, computed independently.
+    #[test]
+    fn headers_match_the_rustcrypto_hashes(m in method(), p in path(), key in secret(),
+                                           body in prop::collection::vec(any::<u8>(), 0..300),
+                                           ct in prop::option::of("[ -~]{0,70}"), t in 0i64..=NOW) {
+        use hmac::{Hmac, KeyInit, Mac};
+        use md5::Digest;
+        let signed = sign_request(
+            &RequestToSign { method: &m, path: &p, body: &body, content_type: ct.as_deref(), date: DateInput::Unix(t) },
+            &key,
+        )
+        .expect("valid inputs sign");
+        prop_assert_eq!(&signed.content_md5, &hex::encode(md5::Md5::digest(&body)));
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(&key).expect("any key length");
+        mac.update(signed.canonical.to_string().as_bytes());
+        prop_assert_eq!(&signed.signature, &hex::encode(mac.finalize().into_bytes()));
+        prop_assert_eq!(webhook_signature(&key, &body).expect("a key"), {
+            let mut mac = Hmac::<sha1::Sha1>::new_from_slice(&key).expect("any key length");
+            mac.update(&body);
+            hex::encode(mac.finalize().into_bytes())
+        });
+    }
+
     #[test]
     fn any_single_byte_change_is_rejected(m in method(), p in path(),
                                           body in prop::collection::vec(any::<u8>(), 1..200),

@@ -723,7 +723,12 @@ export function createApi(host) {
         return n;
       }
     }
-    return encoder.encodeInto(value, u8.subarray(at, end)).written;
+    const r = encoder.encodeInto(value, u8.subarray(at, end));
+    if (r.read !== n) {
+      // The room is reserved for 3 bytes per unit: this is a bug, not a short request.
+      throw new RangeError(`the scratch held ${r.written} bytes of a ${n}-unit string`);
+    }
+    return r.written;
   }
 
   // Bytes the lane needs for a string (UTF-8 is at most 3 bytes per UTF-16 unit) or bytes.
@@ -813,9 +818,6 @@ export function createApi(host) {
         canonical,
       };
     } catch (e) {
-      if (e instanceof AmojoTypeError) {
-        throw e;
-      }
       throw rawError(name, e);
     }
   }
