@@ -890,10 +890,17 @@ export function createApi(host) {
     return JSON.parse(text);
   }
 
+  // validateOptions(undefined), made once: the common call passes no options.
+  const NO_LIMITS = [undefined, undefined, undefined];
+
   function validate(endpoint, payload, opts) {
     need();
-    const name = string(endpoint, "endpoint");
-    const [lang, ...limits] = validateOptions(opts);
+    const name = typeof endpoint === "string" ? endpoint : string(endpoint, "endpoint");
+    let lang = "en";
+    let limits = NO_LIMITS;
+    if (opts !== undefined) {
+      [lang, ...limits] = validateOptions(opts);
+    }
     if (typeof payload === "string") {
       const index = endpointIndex(name);
       if (index !== undefined && 3 * payload.length <= LANE_MAX) {

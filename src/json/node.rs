@@ -69,7 +69,17 @@ pub(crate) fn lookup<'n, 'a>(entries: &'n Entries<'a>, key: &str) -> Option<&'n 
 /// this runs for every field of every object validated).
 #[inline(always)]
 pub(crate) fn same_key(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() || a.first() != b.first() {
+        return false;
+    }
+    // Keys are short: OR the differences instead of calling memcmp (a function call in
+    // wasm, a third of the lookup's time).
+    let mut diff = 0;
+    for (x, y) in a.iter().zip(b) {
+        diff |= x ^ y;
+    }
+    diff == 0
 }
 
 impl<'a> From<&'a serde_json::Value> for Node<'a> {
