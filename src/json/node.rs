@@ -65,6 +65,14 @@ pub(crate) fn lookup<'n, 'a>(entries: &'n Entries<'a>, key: &str) -> Option<&'n 
         .map(|(_, v)| v)
 }
 
+/// A key's bit in an object's duplicate filter, from its length and first byte (what
+/// [`same_key`] compares first).
+#[inline(always)]
+fn key_bit(key: &str) -> u64 {
+    let first = u64::from(key.as_bytes().first().copied().unwrap_or(0));
+    1 << ((key.len() as u64).wrapping_mul(7).wrapping_add(first) % 64)
+}
+
 /// Key equality with the cheap checks first (most keys differ in length or first byte;
 /// this runs for every field of every object validated).
 #[inline(always)]
@@ -471,6 +479,7 @@ impl<'a> Parser<'a> {
         let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = Vec::with_capacity(8);
         // For entries past SCAN_LIMIT: (index, offset where the value ended).
         let mut late_ends: Vec<usize> = Vec::new();
+        let mut filter: u64 = 0;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.i += 1;
@@ -495,7 +504,12 @@ impl<'a> Parser<'a> {
             };
             let value = self.value(&here, depth + 1)?;
             if entries.len() < SCAN_LIMIT {
-                if let Some(pos) = entries.iter().position(|(k, _)| same_key(k, &key)) {
+                // A 64-bit filter of (length, first byte) of the keys so far: most keys
+                // need no scan at all.
+                let bit = key_bit(&key);
+                let seen = filter & bit != 0;
+                filter |= bit;
+                if seen && let Some(pos) = entries.iter().position(|(k, _)| same_key(k, &key)) {
                     self.dups.push((self.i, here.pointer()));
                     // Last wins, and moves to the position of the last occurrence.
                     entries.remove(pos);
