@@ -418,7 +418,8 @@ function scenarioValidate(peers) {
       }
     }
     // The raw export returns the report as JSON text ("" for "valid, no warnings").
-    const rawImpl = { name: "amojo-kit raw export rawValidateStr (JSON text; diagnostic)", fn: () => raw.rawValidateStr("send_message", text, "en") };
+    const pre = new TextEncoder().encode(text);
+    const rawImpl = { name: "amojo-kit raw export rawValidate (bytes pre-encoded, JSON text; diagnostic)", fn: () => raw.rawValidate("send_message", pre, "en") };
     const rawText = rawImpl.fn();
     const rawReport = rawText === "" ? { valid: true, endpoint: "send_message", errors: [], warnings: [], truncated: false } : JSON.parse(rawText);
     assert.deepEqual(rawReport, a, `validate ${kind}: the raw export disagrees with validate()`);

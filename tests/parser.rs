@@ -3,6 +3,7 @@
 //! duplicate-key handling against a model (last wins, moved to its last position; the
 //! pointers in the order the duplicates' values end), on both sides of the per-object
 //! scan limit.
+#![cfg(not(target_arch = "wasm32"))]
 
 use amojo_kit::{BodyStyle, parse_json, reserialize};
 use proptest::prelude::*;

@@ -648,10 +648,7 @@ export function createApi(host) {
 
   function contentMd5(body) {
     need();
-    if (typeof body === "string") {
-      return call("rawMd5Str", [body]);
-    }
-    return call("rawMd5", [bytes(body, "body")]);
+    return call("rawMd5", [typeof body === "string" ? encoder.encode(body) : bytes(body, "body")]);
   }
 
   function formatDate(at) {
@@ -675,7 +672,7 @@ export function createApi(host) {
   // from the same buffer: no allocation in the core, no string through wasm-bindgen. The
   // memory's ArrayBuffer is replaced (the old one detached) whenever the memory grows, so
   // the view is checked after every call that may allocate. A request that needs more than
-  // LANE_MAX bytes of scratch takes rawSignText / rawSignBytes instead, so the scratch
+  // LANE_MAX bytes of scratch takes rawSignBytes instead, so the scratch
   // stays small.
 
   // { raw, memory, u8, ptr, size, prefix: the strings at the scratch's start, or null }
@@ -822,13 +819,11 @@ export function createApi(host) {
     }
   }
 
-  // signRequest through the string exports, for requests too large for the lane.
+  // signRequest through rawSignBytes, for requests too large for the lane (strings encoded
+  // here: one TextEncoder copy beats wasm-bindgen's per-character string passing).
   function signLarge(secret, method, path, body, contentType, dateText, dateSeconds) {
-    const textual = typeof secret === "string" && typeof body === "string";
-    const args = textual
-      ? [secret, method, path, body, contentType, dateText, dateSeconds]
-      : [typeof secret === "string" ? encoder.encode(secret) : secret, method, path, typeof body === "string" ? encoder.encode(body) : body, contentType, dateText, dateSeconds];
-    const parts = call(textual ? "rawSignText" : "rawSignBytes", args);
+    const args = [typeof secret === "string" ? encoder.encode(secret) : secret, method, path, typeof body === "string" ? encoder.encode(body) : body, contentType, dateText, dateSeconds];
+    const parts = call("rawSignBytes", args);
     // METHOD \n Content-MD5 \n Content-Type \n Date \n PATH \n X-Signature
     const cut = parts.lastIndexOf("\n");
     const canonical = parts.slice(0, cut);
@@ -901,20 +896,18 @@ export function createApi(host) {
     if (opts !== undefined) {
       [lang, ...limits] = validateOptions(opts);
     }
-    if (typeof payload === "string") {
-      const index = endpointIndex(name);
-      if (index !== undefined && 3 * payload.length <= LANE_MAX) {
-        return validateInLane(index, name, payload, lang, limits);
-      }
-      return report(call("rawValidateStr", [name, payload, lang, ...limits]), name);
-    }
     if (isBytes(payload)) {
       return report(call("rawValidate", [name, viewBytes(payload), lang, ...limits]), name);
     }
     if (payload === undefined) {
       throw argError("`payload` is required: an object, or the body's JSON text as a string", "missing_argument");
     }
-    return report(call("rawValidateStr", [name, toJson(payload, "payload"), lang, ...limits]), name);
+    const text = typeof payload === "string" ? payload : toJson(payload, "payload");
+    const index = endpointIndex(name);
+    if (index !== undefined && 3 * text.length <= LANE_MAX) {
+      return validateInLane(index, name, text, lang, limits);
+    }
+    return report(call("rawValidate", [name, encoder.encode(text), lang, ...limits]), name);
   }
 
   function requestBody(body) {

@@ -1,7 +1,7 @@
 // signRequest writes the request into a scratch buffer in wasm memory and signs it with one
-// call (src/wasm.rs rawSignScratch); requests too large for the scratch take the string
-// exports (rawSignText / rawSignBytes). Whichever it takes, it must give exactly what the
-// string exports give: the same headers and canonical string for every kind of input, the
+// call (src/wasm.rs rawSignScratch); requests too large for the scratch take the bytes
+// export rawSignBytes. Whichever it takes, it must give exactly what the
+// export gives: the same headers and canonical string for every kind of input, the
 // same typed errors, after the memory grows and after the module is reloaded.
 import test from "node:test";
 import assert from "node:assert/strict";
@@ -77,7 +77,7 @@ const choices = {
 };
 const base = { secret: "s", method: "POST", path: choices.path[0], body: "{}", date: DATE };
 
-test("every choice of each argument, the others fixed: the same as the string exports", () => {
+test("every choice of each argument, the others fixed: the same as rawSignBytes", () => {
   let errors = 0;
   for (const [key, values] of Object.entries(choices)) {
     for (const v of values) {
@@ -89,7 +89,7 @@ test("every choice of each argument, the others fixed: the same as the string ex
   assert.ok(errors >= 8, `${errors} error cases`);
 });
 
-test("3000 random combinations: the same as the string exports", () => {
+test("3000 random combinations: the same as rawSignBytes", () => {
   let seed = 12345;
   const pick = (xs) => {
     seed = (seed * 1103515245 + 12345) >>> 0;
@@ -113,7 +113,7 @@ function exportsUsed(fn) {
   const loaded = glue();
   const used = [];
   const originals = {};
-  for (const name of ["rawSignScratch", "rawSignText", "rawSignBytes"]) {
+  for (const name of ["rawSignScratch", "rawSignBytes"]) {
     originals[name] = loaded[name];
     loaded[name] = (...args) => {
       used.push(name);
@@ -128,7 +128,7 @@ function exportsUsed(fn) {
   return used;
 }
 
-test("requests around the scratch limit (1 MiB) and beyond: the same as the string exports", () => {
+test("requests around the scratch limit (1 MiB) and beyond: the same as rawSignBytes", () => {
   const lane = (input, label) => {
     const used = exportsUsed(() => signed(input));
     same(input, label);
@@ -137,14 +137,14 @@ test("requests around the scratch limit (1 MiB) and beyond: the same as the stri
   assert.deepEqual(lane({ ...base, body: CYRILLIC }, "1 KiB"), ["rawSignScratch"]);
   // The lane reserves 3 bytes per UTF-16 unit of text: ~349,000 units is its limit.
   for (const n of [1000, 300_000, 349_000, 349_600, 350_000, 400_000]) {
-    const used = n <= 349_000 ? ["rawSignScratch"] : ["rawSignText"];
+    const used = n <= 349_000 ? ["rawSignScratch"] : ["rawSignBytes"];
     assert.deepEqual(lane({ ...base, body: "й".repeat(n) }, `Cyrillic body of ${n} units`), used, `${n}`);
     assert.deepEqual(lane({ ...base, body: "x".repeat(n) }, `ASCII body of ${n} units`), used, `${n}`);
   }
   assert.deepEqual(lane({ ...base, body: new Uint8Array(1 << 20).fill(0x61) }, "1 MiB of bytes"), ["rawSignBytes"]);
   assert.deepEqual(lane({ ...base, body: new Uint8Array(1000 << 10).fill(0x61) }, "1000 KiB of bytes"), ["rawSignScratch"]);
-  assert.deepEqual(lane({ ...base, secret: "k".repeat(400_000) }, "a long secret"), ["rawSignText"]);
-  assert.deepEqual(lane({ ...base, path: `/${"p".repeat(400_000)}` }, "a long path"), ["rawSignText"]);
+  assert.deepEqual(lane({ ...base, secret: "k".repeat(400_000) }, "a long secret"), ["rawSignBytes"]);
+  assert.deepEqual(lane({ ...base, path: `/${"p".repeat(400_000)}` }, "a long path"), ["rawSignBytes"]);
   assert.deepEqual(lane({ ...base, body: "small again" }, "back in the lane"), ["rawSignScratch"]);
 });
 
