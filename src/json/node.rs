@@ -167,12 +167,8 @@ pub(crate) fn parse(bytes: &[u8], max_depth: usize) -> Result<Parsed<'_>, JsonEr
         dups: Vec::new(),
         sorted: true,
     };
-    let root = Path {
-        parent: None,
-        seg: Seg::Root,
-    };
     let node = p
-        .value(&root, 0)
+        .value(&Path::ROOT, 0)
         .and_then(|n| {
             p.skip_ws();
             if p.i < p.b.len() {
@@ -304,39 +300,66 @@ pub(crate) fn push_u64(out: &mut String, mut n: u64) {
     }
 }
 
-/// Where a value sits, as a linked list up to the root: a pointer is only spelled out
-/// when a duplicate key needs reporting.
-struct Path<'p> {
+/// Where a value sits, as a linked list up to the root: the JSON Pointer is only spelled
+/// out when it is needed (a duplicate key here, an issue in the validator), so walking a
+/// document costs no string work.
+#[derive(Clone, Copy)]
+pub(crate) struct Path<'p> {
     parent: Option<&'p Path<'p>>,
     seg: Seg<'p>,
 }
 
+#[derive(Clone, Copy)]
 enum Seg<'p> {
     Root,
     Key(&'p str),
     Index(usize),
 }
 
-impl Path<'_> {
-    fn pointer(&self) -> String {
-        let mut segs = Vec::new();
+impl<'p> Path<'p> {
+    /// The whole document (`""`).
+    pub(crate) const ROOT: Path<'static> = Path {
+        parent: None,
+        seg: Seg::Root,
+    };
+
+    /// The member `key` of the object here.
+    pub(crate) fn key(&'p self, key: &'p str) -> Path<'p> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Key(key),
+        }
+    }
+
+    /// Item `i` of the array here.
+    pub(crate) fn index(&'p self, i: usize) -> Path<'p> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Index(i),
+        }
+    }
+
+    /// The JSON Pointer (RFC 6901).
+    pub(crate) fn pointer(&self) -> String {
+        let mut segs: Vec<Seg<'_>> = Vec::new();
         let mut node = Some(self);
         while let Some(n) = node {
-            match n.seg {
-                Seg::Root => {}
-                Seg::Key(k) => segs.push(escape_pointer(k)),
-                Seg::Index(i) => {
-                    let mut s = String::new();
-                    push_usize(&mut s, i);
-                    segs.push(s);
-                }
-            }
+            segs.push(n.seg);
             node = n.parent;
         }
         let mut out = String::new();
-        for s in segs.iter().rev() {
-            out.push('/');
-            out.push_str(s);
+        for seg in segs.iter().rev() {
+            match seg {
+                Seg::Root => {}
+                Seg::Key(k) => {
+                    out.push('/');
+                    out.push_str(&escape_pointer(k));
+                }
+                Seg::Index(i) => {
+                    out.push('/');
+                    push_usize(&mut out, *i);
+                }
+            }
         }
         out
     }
@@ -448,10 +471,7 @@ impl<'a> Parser<'a> {
             return Ok(Node::Arr(items));
         }
         loop {
-            let here = Path {
-                parent: Some(path),
-                seg: Seg::Index(items.len()),
-            };
+            let here = path.index(items.len());
             items.push(self.value(&here, depth + 1)?);
             self.skip_ws();
             match self.peek() {
@@ -498,10 +518,7 @@ impl<'a> Parser<'a> {
                 None => return Err(Fail::EofObject),
                 Some(_) => return Err(Fail::ExpectedColon),
             }
-            let here = Path {
-                parent: Some(path),
-                seg: Seg::Key(&key),
-            };
+            let here = path.key(&key);
             let value = self.value(&here, depth + 1)?;
             if entries.len() < SCAN_LIMIT {
                 // A 64-bit filter of (length, first byte) of the keys so far: most keys
@@ -557,10 +574,7 @@ impl<'a> Parser<'a> {
             if let Some(prev) = last.insert(k, i) {
                 // `i` is a later occurrence (index ≥ early) replacing `prev`.
                 drop[prev] = true;
-                let here = Path {
-                    parent: Some(path),
-                    seg: Seg::Key(k),
-                };
+                let here = path.key(k);
                 let end = late_ends.get(i - early).copied().unwrap_or(self.i);
                 self.dups.push((end, here.pointer()));
                 self.sorted = false;

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 use serde_json::Value;
 
-use crate::json::{self, Entries, Node, Num, escape_pointer, lookup, push_usize, same_key};
+use crate::json::{self, Entries, Node, Num, Path, lookup, push_usize, same_key};
 use rules::{Cond, Field, Kind, P, Rule, Shape};
 
 pub use request::{validate_query, validate_request};
@@ -668,7 +668,7 @@ impl Ctx {
     }
 
     /// Reports at `at`; the pointer is only spelled out when the issue is kept.
-    fn push_at(&mut self, severity: Severity, at: &At<'_>, code: IssueCode) {
+    fn push_at(&mut self, severity: Severity, at: &Path<'_>, code: IssueCode) {
         if self.full() {
             if severity == Severity::Error {
                 self.error_count += 1;
@@ -679,11 +679,11 @@ impl Ctx {
         self.push(severity, &at.pointer(), code);
     }
 
-    fn error_at(&mut self, at: &At<'_>, code: IssueCode) {
+    fn error_at(&mut self, at: &Path<'_>, code: IssueCode) {
         self.push_at(Severity::Error, at, code);
     }
 
-    fn warn_at(&mut self, at: &At<'_>, code: IssueCode) {
+    fn warn_at(&mut self, at: &Path<'_>, code: IssueCode) {
         self.push_at(Severity::Warning, at, code);
     }
 
@@ -798,12 +798,12 @@ fn check_root(endpoint: Endpoint, value: &Node<'_>, cx: &mut Ctx) {
             _ => Mode::New,
         };
     }
-    check_kind(&Kind::Obj(endpoint.shape()), value, &At::ROOT, cx);
+    check_kind(&Kind::Obj(endpoint.shape()), value, &Path::ROOT, cx);
 }
 
-fn check_kind(kind: &Kind, v: &Node<'_>, at: &At<'_>, cx: &mut Ctx) {
+fn check_kind(kind: &Kind, v: &Node<'_>, at: &Path<'_>, cx: &mut Ctx) {
     let found = JsonType::of_node(v);
-    let type_err = |cx: &mut Ctx, at: &At<'_>, expected| {
+    let type_err = |cx: &mut Ctx, at: &Path<'_>, expected| {
         cx.error_at(at, IssueCode::Type { expected, found });
     };
     match kind {
@@ -887,10 +887,7 @@ fn check_kind(kind: &Kind, v: &Node<'_>, at: &At<'_>, cx: &mut Ctx) {
                             .iter()
                             .map(|&a| {
                                 let mut t = String::new();
-                                if a < 0 {
-                                    t.push('-');
-                                }
-                                json::push_u64(&mut t, a.unsigned_abs());
+                                json::write_number(Num::Int(a), json::BodyStyle::Compact, &mut t);
                                 t
                             })
                             .collect(),
@@ -993,7 +990,7 @@ fn presence(f: &Field, mode: Mode) -> P {
 /// found in one pass over the object.
 pub(crate) const MAX_FIELDS: usize = 32;
 
-fn check_object(shape: &Shape, map: &Entries<'_>, at: &At<'_>, cx: &mut Ctx) {
+fn check_object(shape: &Shape, map: &Entries<'_>, at: &Path<'_>, cx: &mut Ctx) {
     // One pass over the entries: which field each is (keys are unique after parsing).
     let mut slots = [usize::MAX; MAX_FIELDS];
     let mut unknown = false;
@@ -1018,7 +1015,7 @@ fn check_object(shape: &Shape, map: &Entries<'_>, at: &At<'_>, cx: &mut Ctx) {
         if value.is_none() && matches!(presence, P::Opt | P::No | P::Ign) {
             continue;
         }
-        let here = at.field(f.name);
+        let here = at.key(f.name);
         match (value, presence) {
             (None, P::Req) => cx.error_at(&here, IssueCode::Required),
             (None, P::Rec) => cx.warn_at(&here, IssueCode::Recommended),
@@ -1038,7 +1035,7 @@ fn check_object(shape: &Shape, map: &Entries<'_>, at: &At<'_>, cx: &mut Ctx) {
 
 /// Warnings for the keys no field of the shape names, each with a did-you-mean.
 #[inline(never)]
-fn report_unknown(shape: &Shape, map: &Entries<'_>, at: &At<'_>, cx: &mut Ctx) {
+fn report_unknown(shape: &Shape, map: &Entries<'_>, at: &Path<'_>, cx: &mut Ctx) {
     let known: Vec<&'static str> = shape.fields.iter().map(|f| f.name).collect();
     for (k, _) in map {
         if !known.iter().any(|f| same_key(f, k)) {
@@ -1070,7 +1067,7 @@ fn holds(cond: &Cond, map: &Entries<'_>, cx: &Ctx) -> bool {
     }
 }
 
-fn check_rule(rule: &Rule, map: &Entries<'_>, at: &At<'_>, cx: &mut Ctx) {
+fn check_rule(rule: &Rule, map: &Entries<'_>, at: &Path<'_>, cx: &mut Ctx) {
     if !rule.when().iter().all(|c| holds(c, map, cx)) {
         return;
     }
@@ -1099,7 +1096,7 @@ fn check_rule(rule: &Rule, map: &Entries<'_>, at: &At<'_>, cx: &mut Ctx) {
         }
         Rule::NonEmpty { field, .. } => {
             if field_value(map, field, cx).and_then(Node::as_str) == Some("") {
-                cx.error_at(&at.field(field), IssueCode::Empty);
+                cx.error_at(&at.key(field), IssueCode::Empty);
             }
         }
         Rule::OneOf { fields, .. } => {
@@ -1109,84 +1106,9 @@ fn check_rule(rule: &Rule, map: &Entries<'_>, at: &At<'_>, cx: &mut Ctx) {
         }
         Rule::Recommend { field, .. } => {
             if field_value(map, field, cx).is_none() {
-                cx.warn_at(&at.field(field), IssueCode::Recommended);
+                cx.warn_at(&at.key(field), IssueCode::Recommended);
             }
         }
-    }
-}
-
-/// Where a value sits: a linked list up to the root, spelled out as a JSON Pointer only
-/// when an issue is reported (no string work while the body is fine).
-#[derive(Clone, Copy)]
-pub(crate) struct At<'p> {
-    parent: Option<&'p At<'p>>,
-    seg: Seg<'p>,
-}
-
-#[derive(Clone, Copy)]
-enum Seg<'p> {
-    Root,
-    /// A field name from the tables (no `~` or `/`).
-    Field(&'static str),
-    /// A key from the body (escaped when spelled out).
-    Key(&'p str),
-    Index(usize),
-}
-
-impl<'p> At<'p> {
-    pub(crate) const ROOT: At<'static> = At {
-        parent: None,
-        seg: Seg::Root,
-    };
-
-    fn field(&'p self, name: &'static str) -> At<'p> {
-        At {
-            parent: Some(self),
-            seg: Seg::Field(name),
-        }
-    }
-
-    fn key(&'p self, key: &'p str) -> At<'p> {
-        At {
-            parent: Some(self),
-            seg: Seg::Key(key),
-        }
-    }
-
-    fn index(&'p self, i: usize) -> At<'p> {
-        At {
-            parent: Some(self),
-            seg: Seg::Index(i),
-        }
-    }
-
-    /// The JSON Pointer (RFC 6901).
-    fn pointer(&self) -> String {
-        let mut segs: Vec<Seg<'_>> = Vec::new();
-        let mut node = Some(self);
-        while let Some(n) = node {
-            segs.push(n.seg);
-            node = n.parent;
-        }
-        let mut out = String::new();
-        for seg in segs.iter().rev() {
-            match seg {
-                Seg::Root => continue,
-                Seg::Field(f) => {
-                    out.push('/');
-                    out.push_str(f);
-                }
-                Seg::Key(k) => {
-                    out.push('/');
-                    out.push_str(&escape_pointer(k));
-                }
-                Seg::Index(i) => {
-                    out.push('/');
-                    push_usize(&mut out, *i);
-                }
-            }
-        }
-        out
     }
 }
 
