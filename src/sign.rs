@@ -19,17 +19,12 @@ pub const DEFAULT_CONTENT_TYPE: &str = "application/json";
 /// Content-MD5 of an empty body (a GET): `md5("")`.
 pub const EMPTY_BODY_MD5: &str = "d41d8cd98f00b204e9800998ecf8427e";
 
-const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
-
-/// Lowercase hex of `src`; `M` must be `2 * N` (the callers' array types say so).
+/// Lowercase hex of `src` into a fixed buffer (no allocation); `M` must be `2 * N`, which
+/// the callers' array types guarantee.
 pub(crate) fn hex<const N: usize, const M: usize>(src: &[u8; N]) -> [u8; M] {
     let mut out = [0u8; M];
-    let mut i = 0;
-    while i < N && 2 * i + 1 < M {
-        out[2 * i] = HEX_DIGITS[usize::from(src[i] >> 4)];
-        out[2 * i + 1] = HEX_DIGITS[usize::from(src[i] & 0x0f)];
-        i += 1;
-    }
+    // Fails only when M != 2 * N.
+    let _ = hex::encode_to_slice(src, &mut out);
     out
 }
 
