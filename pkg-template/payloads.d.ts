@@ -3,11 +3,15 @@
 // `make generate`. Conditional rules are listed on each interface; `validate()`
 // checks them.
 
+/**
+ * - `hook_api_version` is deprecated (a warning) when `hook_api_version` is v1
+ */
 export interface ConnectRequest {
   account_id: string;
-  title: string;
   /** expected (a warning when absent) */
-  hook_api_version?: "v1" | "v2";
+  hook_api_version?: "v1" | "v2" | null;
+  title?: string | null;
+  is_time_window_disabled?: boolean | null;
 }
 
 export interface DisconnectRequest {
@@ -16,28 +20,32 @@ export interface DisconnectRequest {
 
 export interface CreateChatRequest {
   conversation_id: string;
-  source?: Source;
+  source?: Source | null;
   user: User;
 }
 
 export interface Source {
   /** at most 40 printable ASCII characters or spaces (the Sources API keeps 36) */
-  external_id?: string;
+  external_id?: string | null;
 }
 
+/**
+ * - at least one of `id`, `ref_id` is required
+ * - `name` is required when `ref_id` is absent
+ */
 export interface User {
-  id: string;
-  ref_id?: string;
-  name: string;
-  /** http(s) URL */
-  avatar?: string;
-  profile?: Profile;
-  profile_link?: string;
+  id?: string | null;
+  ref_id?: string | null;
+  name?: string | null;
+  /** http(s) URL, or "" for none */
+  avatar?: string | null;
+  profile?: Profile | null;
+  profile_link?: string | null;
 }
 
 export interface Profile {
-  phone?: string;
-  email?: string;
+  phone?: string | null;
+  email?: string | null;
 }
 
 /** `POST /v2/origin/custom/{scope_id}` */
@@ -46,23 +54,25 @@ export type SendMessageRequest =
   | { event_type: "edit_message"; payload: EditMessagePayload };
 
 /**
+ * - at least one of `conversation_id`, `conversation_ref_id` is required on new_message
  * - `sender.ref_id` is required on new_message, when `receiver` is present
+ * - `conversation_ref_id`, `reply_to`, `forwards` are not part of a comment (a warning) when `message.post` is present
  */
 export interface NewMessagePayload {
   /** integer ≥ 0, unix time in seconds; expected (a warning when absent) */
-  timestamp?: number;
+  timestamp?: number | null;
   /** integer ≥ 0, unix time in milliseconds; expected (a warning when absent) */
-  msec_timestamp?: number;
-  conversation_id: string;
-  conversation_ref_id?: string;
-  silent?: boolean;
-  source?: Source;
+  msec_timestamp?: number | null;
+  conversation_id?: string | null;
+  conversation_ref_id?: string | null;
+  silent?: boolean | null;
+  source?: Source | null;
   sender: User;
-  receiver?: User;
+  receiver?: User | null;
   msgid: string;
-  message: Message;
-  reply_to?: ReplyTo;
-  forwards?: Forwards;
+  message: NewMessage;
+  reply_to?: ReplyTo | null;
+  forwards?: Forwards | null;
 }
 
 /**
@@ -71,22 +81,27 @@ export interface NewMessagePayload {
  * - `media` is required on new_message, when `type` is file | video | picture
  * - `file_name` is required on new_message, when `type` is file | video | picture
  * - `file_size` is required on new_message, when `type` is file | video | picture
- * - `media` is required on new_message, when `type` is voice | audio | sticker
+ * - `media` is required on new_message, when `type` is voice | audio
+ * - at least one of `media`, `sticker_id` is required on new_message, when `type` is sticker
  * - `location` is required when `type` is location
  * - `contact` is required when `type` is contact
  */
-export interface Message {
+export interface NewMessage {
   type: "text" | "contact" | "file" | "video" | "picture" | "voice" | "audio" | "sticker" | "location";
-  text?: string;
+  text?: string | null;
   /** http(s) URL */
-  media?: string;
-  file_name?: string;
+  media?: string | null;
+  file_name?: string | null;
   /** integer ≥ 0 */
-  file_size?: number;
-  sticker_id?: string;
-  location?: Location;
-  contact?: Contact;
-  callback_data?: string;
+  file_size?: number | null;
+  sticker_id?: string | null;
+  location?: Location | null;
+  contact?: Contact | null;
+  callback_data?: string | null;
+  /** integer ≥ 0 */
+  media_duration?: number | null;
+  shared_post?: SharedPost | null;
+  post?: Post | null;
 }
 
 export interface Location {
@@ -99,6 +114,29 @@ export interface Location {
 export interface Contact {
   name: string;
   phone: string;
+}
+
+export interface SharedPost {
+  /** http(s) URL */
+  url: string;
+  /** http(s) URL */
+  preview_link?: string | null;
+  /** http(s) URL */
+  preview_permalink?: string | null;
+  type: "post";
+  site_name?: string | null;
+}
+
+export interface Post {
+  id: string;
+  /** http(s) URL */
+  url: string;
+  /** http(s) URL */
+  preview_url?: string | null;
+  /** http(s) URL */
+  preview_permalink?: string | null;
+  username?: string | null;
+  caption?: string | null;
 }
 
 export interface ReplyTo {
@@ -115,101 +153,132 @@ export interface ReplyTo {
  * - `sender` is required when none of `id`, `msgid` is present
  */
 export interface EmbeddedMessage {
-  id?: string;
-  msgid?: string;
-  type?: "text" | "contact" | "file" | "video" | "picture" | "voice" | "audio" | "sticker" | "location";
-  text?: string;
-  file_name?: string;
+  id?: string | null;
+  msgid?: string | null;
+  type?: "text" | "contact" | "file" | "video" | "picture" | "voice" | "audio" | "sticker" | "location" | null;
+  text?: string | null;
+  file_name?: string | null;
   /** integer ≥ 0 */
-  file_size?: number;
+  file_size?: number | null;
   /** integer ≥ 0 */
-  media_duration?: number;
-  location?: Location;
-  contact?: Contact;
+  media_duration?: number | null;
+  location?: Location | null;
+  contact?: Contact | null;
   /** integer ≥ 0, unix time in seconds */
-  timestamp?: number;
+  timestamp?: number | null;
   /** integer ≥ 0, unix time in milliseconds */
-  msec_timestamp?: number;
-  sender?: EmbeddedUser;
+  msec_timestamp?: number | null;
+  sender?: EmbeddedUser | null;
 }
 
 /**
  * - `name` is required when none of `id`, `ref_id` is present
  */
 export interface EmbeddedUser {
-  id?: string;
-  ref_id?: string;
-  name?: string;
+  id?: string | null;
+  ref_id?: string | null;
+  name?: string | null;
 }
 
 export interface Forwards {
   /** exactly 1 item(s) */
   messages: [EmbeddedMessage];
-  conversation_ref_id?: string;
-  conversation_id?: string;
+  conversation_ref_id?: string | null;
+  conversation_id?: string | null;
 }
 
 /**
  * - at least one of `id`, `msgid` is required on edit_message
+ * - `conversation_ref_id`, `reply_to`, `forwards` are not part of a comment (a warning) when `message.post` is present
  */
 export interface EditMessagePayload {
   /** integer ≥ 0, unix time in seconds */
-  timestamp?: number;
+  timestamp?: number | null;
   /** integer ≥ 0, unix time in milliseconds */
-  msec_timestamp?: number;
-  conversation_id?: string;
-  conversation_ref_id?: string;
-  silent?: boolean;
+  msec_timestamp?: number | null;
+  conversation_id?: string | null;
+  conversation_ref_id?: string | null;
+  silent?: boolean | null;
   /** ignored on edit_message (a warning when present) */
-  source?: Source;
+  source?: Source | null;
   /** ignored on edit_message (a warning when present) */
-  sender?: User;
+  sender?: User | null;
   /** ignored on edit_message (a warning when present) */
-  receiver?: User;
-  id?: string;
-  msgid?: string;
-  message: Message;
+  receiver?: User | null;
+  id?: string | null;
+  msgid?: string | null;
+  message: EditMessage;
   /** ignored on edit_message (a warning when present) */
-  reply_to?: ReplyTo;
+  reply_to?: ReplyTo | null;
   /** ignored on edit_message (a warning when present) */
-  forwards?: Forwards;
-  delivery_status?: EditDeliveryStatus;
+  forwards?: Forwards | null;
+  delivery_status?: EditDeliveryStatus | null;
+}
+
+/**
+ * - `text` is required when `type` is text
+ * - `text` must not be empty when `type` is text
+ * - `location` is required when `type` is location
+ * - `contact` is required when `type` is contact
+ */
+export interface EditMessage {
+  type: "text" | "contact" | "file" | "video" | "picture" | "voice" | "audio" | "sticker" | "location";
+  text?: string | null;
+  /** http(s) URL */
+  media?: string | null;
+  file_name?: string | null;
+  /** integer ≥ 0 */
+  file_size?: number | null;
+  sticker_id?: string | null;
+  location?: Location | null;
+  contact?: Contact | null;
+  callback_data?: string | null;
+  delivery_status?: EditDeliveryStatus | null;
+  /** integer ≥ 0 */
+  media_duration?: number | null;
+  shared_post?: SharedPost | null;
 }
 
 /**
  * - `error_code` is required when `status_code` is -1
- * - `error` is required when `error_code` is 905
+ * - `error` is required when `status_code` is -1 or `error_code` is 905
  */
 export interface EditDeliveryStatus {
+  /** integer; 0 accepted with a warning (undocumented) */
+  status_code: 1 | 2 | -1 | 0;
   /** integer */
-  status_code?: 1 | 2 | -1;
-  /** integer */
-  error_code?: 901 | 902 | 903 | 904 | 905;
-  error?: string;
+  error_code?: 901 | 902 | 903 | 904 | 905 | null;
+  error?: string | null;
 }
 
 /**
- * - `error_code` is required when `delivery_status` is -1
- * - `error` is required when `error_code` is 905
+ * - at least one of `status_code`, `delivery_status` is required
+ * - `status_code`, `delivery_status`: send only one (a warning)
+ * - `error_code` is required when `status_code` is -1 or `delivery_status` is -1
+ * - `error` is required when `status_code` is -1 or `delivery_status` is -1 or `error_code` is 905
  */
 export interface DeliveryStatusRequest {
-  msgid: string;
+  /** integer; 0 accepted with a warning (undocumented) */
+  status_code?: 1 | 2 | -1 | 0 | null;
   /** integer */
-  delivery_status: 1 | 2 | -1;
-  /** integer */
-  error_code?: 901 | 902 | 903 | 904 | 905;
-  error?: string;
+  error_code?: 901 | 902 | 903 | 904 | 905 | null;
+  error?: string | null;
+  msgid?: string | null;
+  /** integer; 0 accepted with a warning (undocumented) */
+  delivery_status?: 1 | 2 | -1 | 0 | null;
 }
 
 export interface HistoryQuery {
   /** integer ≥ 0 */
-  offset?: number;
+  offset?: number | null;
   /** integer 1..50 */
-  limit?: number;
+  limit?: number | null;
 }
 
 export interface TypingRequest {
   conversation_id: string;
+  /** integer ≥ 0 */
+  duration_ms?: number | null;
   sender: IdRef;
 }
 
@@ -218,53 +287,62 @@ export interface IdRef {
 }
 
 /**
+ * - at least one of `conversation_id`, `conversation_ref_id` is required
  * - at least one of `id`, `msgid` is required
  * - `emoji` is expected when `type` is react
  */
 export interface ReactRequest {
-  conversation_id: string;
-  id?: string;
-  msgid?: string;
+  conversation_id?: string | null;
+  conversation_ref_id?: string | null;
+  id?: string | null;
+  msgid?: string | null;
   user: ReactUser;
   type: "react" | "unreact";
-  emoji?: string;
-}
-
-export interface ReactUser {
-  id: string;
-  ref_id?: string;
+  emoji?: string | null;
 }
 
 /**
- * Sent by amoCRM; parsed leniently (extra fields and nulls accepted).
+ * - at least one of `id`, `ref_id` is required
+ */
+export interface ReactUser {
+  id?: string | null;
+  ref_id?: string | null;
+}
+
+/**
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
  */
 export interface WebhookMessage {
-  account_id: string;
-  /** integer */
-  time: number;
+  /** expected (a warning when absent) */
+  account_id?: string | null;
+  /** integer; expected (a warning when absent) */
+  time?: number | null;
   message: HookMessage;
 }
 
 /**
- * Sent by amoCRM; parsed leniently (extra fields and nulls accepted).
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
  */
 export interface HookMessage {
-  receiver: HookUser;
-  sender: HookUser;
+  /** expected (a warning when absent) */
+  receiver?: ChatUser | null;
+  /** expected (a warning when absent) */
+  sender?: ChatUser | null;
   conversation: HookConversation;
   source?: HookSource | null;
-  /** integer */
-  timestamp: number;
-  /** integer */
-  msec_timestamp: number;
+  /** integer; expected (a warning when absent) */
+  timestamp?: number | null;
+  /** integer; expected (a warning when absent) */
+  msec_timestamp?: number | null;
   message: HookMessageBody;
 }
 
 /**
- * Sent by amoCRM; parsed leniently (extra fields and nulls accepted).
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
  */
-export interface HookUser {
-  id: string;
+export interface ChatUser {
+  /** expected (a warning when absent) */
+  id?: string | null;
   client_id?: string | null;
   ref_id?: string | null;
   name?: string | null;
@@ -274,96 +352,240 @@ export interface HookUser {
 }
 
 /**
- * Sent by amoCRM; parsed leniently (extra fields and nulls accepted).
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
  */
 export interface HookConversation {
-  id: string;
+  /** expected (a warning when absent) */
+  id?: string | null;
   client_id?: string | null;
 }
 
 /**
- * Sent by amoCRM; parsed leniently (extra fields and nulls accepted).
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
  */
 export interface HookSource {
   external_id?: string | null;
 }
 
 /**
- * Sent by amoCRM; parsed leniently (extra fields and nulls accepted).
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
  */
 export interface HookMessageBody {
-  id: string;
-  type: string;
-  text: string;
+  /** expected (a warning when absent) */
+  id?: string | null;
+  /** expected (a warning when absent) */
+  type?: "text" | "file" | "video" | "picture" | "voice" | "audio" | "sticker" | (string & {}) | null;
+  text?: string | null;
   tag?: string | null;
-  media: string;
-  thumbnail: string;
-  file_name: string;
+  media?: string | null;
+  thumbnail?: string | null;
+  file_name?: string | null;
   /** integer */
-  file_size: number;
+  file_size?: number | null;
   media_group_id?: string | null;
-  markup?: unknown | null;
-  template?: unknown | null;
-  reply_to?: unknown | null;
-  forwards?: unknown | null;
+  markup?: unknown;
+  template?: unknown;
+  reply_to?: unknown;
+  forwards?: unknown;
+  post?: HookPost | null;
 }
 
 /**
- * Sent by amoCRM; parsed leniently (extra fields and nulls accepted).
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
+ */
+export interface HookPost {
+  /** expected (a warning when absent) */
+  id?: string | null;
+}
+
+/**
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
  */
 export interface WebhookTyping {
-  account_id: string;
-  /** integer */
-  time: number;
+  /** expected (a warning when absent) */
+  account_id?: string | null;
+  /** integer; expected (a warning when absent) */
+  time?: number | null;
   action: HookTypingAction;
 }
 
 /**
- * Sent by amoCRM; parsed leniently (extra fields and nulls accepted).
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
  */
 export interface HookTypingAction {
   typing: HookTyping;
+  user?: HookUserRef | null;
 }
 
 /**
- * Sent by amoCRM; parsed leniently (extra fields and nulls accepted).
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
  */
 export interface HookTyping {
-  user: IdRef;
+  user?: HookUserRef | null;
   conversation: HookConversation;
-  /** integer */
-  expired_at: number;
-  post_id?: unknown | null;
+  /** integer; expected (a warning when absent) */
+  expired_at?: number | null;
+  post_id?: string | null;
 }
 
 /**
- * Sent by amoCRM; parsed leniently (extra fields and nulls accepted).
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
+ */
+export interface HookUserRef {
+  /** expected (a warning when absent) */
+  id?: string | null;
+}
+
+/**
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
  */
 export interface WebhookReaction {
-  account_id: string;
-  /** integer */
-  time: number;
+  /** expected (a warning when absent) */
+  account_id?: string | null;
+  /** integer; expected (a warning when absent) */
+  time?: number | null;
   action: HookReactionAction;
 }
 
 /**
- * Sent by amoCRM; parsed leniently (extra fields and nulls accepted).
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
  */
 export interface HookReactionAction {
   reaction: HookReaction;
 }
 
 /**
- * Sent by amoCRM; parsed leniently (extra fields and nulls accepted).
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
  * - at least one of `msgid`, `message` is required
  */
 export interface HookReaction {
   msgid?: string | null;
-  message?: HookConversation | null;
-  user: IdRef;
+  message?: HookReactionMessage | null;
+  /** expected (a warning when absent) */
+  user?: HookUserRef | null;
   conversation: HookConversation;
-  type: "react" | "unreact";
+  type: "react" | "unreact" | (string & {});
   emoji?: string | null;
+}
+
+/**
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
+ */
+export interface HookReactionMessage {
+  /** expected (a warning when absent) */
+  id?: string | null;
+  client_id?: string | null;
+  receiver?: ChatUser | null;
+  sender?: ChatUser | null;
+  /** integer */
+  timestamp?: number | null;
+  /** integer */
+  msec_timestamp?: number | null;
+}
+
+/**
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
+ */
+export interface WebhookMessageV1 {
+  /** expected (a warning when absent) */
+  receiver?: string | null;
+  sender?: unknown;
+  conversation_id: string;
+  /** integer */
+  timestamp?: number | null;
+  /** integer; expected (a warning when absent) */
+  msec_timestamp?: number | null;
+  /** expected (a warning when absent) */
+  type?: "text" | "file" | "video" | "picture" | (string & {}) | null;
+  text?: string | null;
+  media?: string | null;
+  thumbnail?: string | null;
+  file_name?: string | null;
+  /** integer */
+  file_size?: number | null;
+}
+
+/**
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
+ */
+export interface ConnectResponse {
+  /** expected (a warning when absent) */
+  account_id?: string | null;
+  hook_api_version?: "v1" | "v2" | (string & {}) | null;
+  title?: string | null;
+  scope_id: string;
+  is_time_window_disabled?: boolean | null;
+}
+
+/**
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
+ */
+export interface CreateChatResponse {
+  id: string;
+  /** expected (a warning when absent) */
+  user?: ChatUser | null;
+}
+
+/**
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
+ */
+export interface SendMessageResponse {
+  new_message: SentMessage;
+}
+
+/**
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
+ */
+export interface SentMessage {
+  conversation_id?: string | null;
+  sender_id?: string | null;
+  receiver_id?: string | null;
+  /** expected (a warning when absent) */
+  msgid?: string | null;
+  ref_id?: string | null;
+}
+
+/**
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
+ */
+export interface HistoryResponse {
+  /** at least 0 items */
+  messages: Array<HistoryEntry>;
+}
+
+/**
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
+ */
+export interface HistoryEntry {
+  /** integer; expected (a warning when absent) */
+  timestamp?: number | null;
+  /** integer */
+  msec_timestamp?: number | null;
+  /** expected (a warning when absent) */
+  sender?: ChatUser | null;
+  receiver?: ChatUser | null;
+  /** expected (a warning when absent) */
+  message?: HistoryMessage | null;
+}
+
+/**
+ * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted).
+ */
+export interface HistoryMessage {
+  /** expected (a warning when absent) */
+  id?: string | null;
+  client_id?: string | null;
+  /** expected (a warning when absent) */
+  type?: "text" | "contact" | "file" | "video" | "picture" | "voice" | "audio" | "sticker" | "location" | (string & {}) | null;
+  text?: string | null;
+  media?: string | null;
+  thumbnail?: string | null;
+  file_name?: string | null;
+  /** integer */
+  file_size?: number | null;
+  media_group_id?: string | null;
+  location?: Location | null;
+  contact?: Contact | null;
 }
 
 /** The body type of each endpoint. */
@@ -379,6 +601,11 @@ export interface EndpointPayloads {
   webhook_message: WebhookMessage;
   webhook_typing: WebhookTyping;
   webhook_reaction: WebhookReaction;
+  webhook_message_v1: WebhookMessageV1;
+  connect_response: ConnectResponse;
+  create_chat_response: CreateChatResponse;
+  send_message_response: SendMessageResponse;
+  history_response: HistoryResponse;
 }
 
 export type Endpoint = keyof EndpointPayloads;

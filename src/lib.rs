@@ -31,6 +31,6 @@ pub mod wasm;
 
 pub use route::{RouteError, RouteMatch, find_route, match_route, method_of};
 pub use validate::{
-    Endpoint, Issue, IssueCode, JsonType, Lang, Report, Severity, ValidateOptions, validate,
-    validate_query, validate_request, validate_value,
+    Endpoint, Issue, IssueCode, JsonType, Lang, Report, Severity, ValidateOptions,
+    classify_webhook, validate, validate_query, validate_request, validate_value,
 };

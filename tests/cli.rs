@@ -1522,10 +1522,28 @@ fn endpoints_lists_methods_and_templates() {
     assert!(o.stdout.contains("webhook_message"));
     let v = json(&run(&["endpoints", "--json"]));
     let list = v.as_array().expect("array");
-    assert_eq!(list.len(), 11);
+    assert_eq!(list.len(), 16);
     assert_eq!(
         list[1],
-        serde_json::json!({"name": "disconnect", "method": "DELETE", "path": "/v2/origin/custom/{channel_id}/disconnect", "webhook": false})
+        serde_json::json!({"name": "disconnect", "method": "DELETE", "path": "/v2/origin/custom/{channel_id}/disconnect", "webhook": false, "kind": "request", "response_to": null})
+    );
+    let by_name = |n: &str| list.iter().find(|e| e["name"] == n).cloned();
+    assert_eq!(
+        by_name("webhook_message_v1"),
+        Some(
+            serde_json::json!({"name": "webhook_message_v1", "method": "POST", "path": null, "webhook": true, "kind": "webhook", "response_to": null})
+        )
+    );
+    assert_eq!(
+        by_name("history_response"),
+        Some(
+            serde_json::json!({"name": "history_response", "method": null, "path": null, "webhook": false, "kind": "response", "response_to": "history"})
+        )
+    );
+    assert!(
+        o.stdout
+            .lines()
+            .any(|l| l.starts_with("connect_response ") && l.contains("answering `connect`"))
     );
 }
 
@@ -1543,4 +1561,52 @@ fn closed_stdout_does_not_panic() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(o.status.code(), Some(0), "{stderr}");
+}
+
+#[test]
+fn validate_webhook_picks_the_hook_from_the_body() {
+    // The v1 hook of chat-webhooks.md ("Хук сообщения v1"), lines 572-583.
+    let v1 = r#"{"receiver":"b55770b5-974f-4dd6-8dd3-0356c08dc600","conversation_id":"a4a5ab10-ea6f-4af4-8514-a8265e5c71bd","msec_timestamp":1596470952116,"type":"text","text":"Можете уточнить адрес доставки заказа ?","media":"","thumbnail":"","file_name":"","file_size":0}"#;
+    let o = run_with(
+        &["validate", "--endpoint", "webhook", "--json", "-"],
+        Some(v1.as_bytes()),
+        &[],
+    );
+    let v = json(&o);
+    assert_eq!(
+        (o.code, &v["endpoint"], &v["valid"]),
+        (0, &Value::from("webhook_message_v1"), &Value::Bool(true)),
+        "{v}"
+    );
+    let typing = r#"{"account_id":"a","time":1,"action":{"typing":{"conversation":{"id":"c"},"expired_at":"soon"}}}"#;
+    let o = run_with(
+        &["validate", "--endpoint", "webhook", "--data", typing],
+        None,
+        &[],
+    );
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(
+        o.stdout.contains("/action/typing/expired_at"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout
+            .ends_with("invalid webhook_typing: 1 error, 0 warnings\n"),
+        "{}",
+        o.stdout
+    );
+    let o = run_with(
+        &[
+            "validate",
+            "--endpoint",
+            "webhook",
+            "--data",
+            r#"{"status_code":1}"#,
+        ],
+        None,
+        &[],
+    );
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("the body is not a hook"), "{}", o.stderr);
 }

@@ -32,7 +32,8 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 /// Default deepest nesting parsed: 32 (the deepest documented body nests 6 levels).
 pub const DEFAULT_MAX_DEPTH: usize = 32;
 
-/// An API body the validator knows: the request endpoints and the three webhooks.
+/// An API body the validator knows: the request endpoints, the hooks amoCRM sends and the
+/// responses the API answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Endpoint {
     /// `POST /v2/origin/custom/{channel_id}/connect`
@@ -41,7 +42,7 @@ pub enum Endpoint {
     Disconnect,
     /// `POST /v2/origin/custom/{scope_id}/chats`
     CreateChat,
-    /// `POST /v2/origin/custom/{scope_id}` (new_message and edit_message)
+    /// `POST /v2/origin/custom/{scope_id}` (new_message and edit_message, comments)
     SendMessage,
     /// `POST /v2/origin/custom/{scope_id}/{msgid}/delivery_status`
     DeliveryStatus,
@@ -51,17 +52,27 @@ pub enum Endpoint {
     Typing,
     /// `POST /v2/origin/custom/{scope_id}/react`
     React,
-    /// Message hook v2 (amoCRM → integration).
+    /// Message hook v2 (amoCRM → integration), comment replies included.
     WebhookMessage,
     /// Typing hook.
     WebhookTyping,
     /// Reaction hook.
     WebhookReaction,
+    /// Message hook v1 (the flat, deprecated body).
+    WebhookMessageV1,
+    /// The body of a 200 answer to `connect`.
+    ConnectResponse,
+    /// The body of a 200 answer to `create_chat`.
+    CreateChatResponse,
+    /// The body of a 200 answer to `send_message` (and to a comment).
+    SendMessageResponse,
+    /// The body of a 200 answer to `history` (a chat without messages answers 204).
+    HistoryResponse,
 }
 
 impl Endpoint {
-    /// Every endpoint, requests first, in the docs' order.
-    pub const ALL: [Endpoint; 11] = [
+    /// Every endpoint: requests in the docs' order, then hooks, then responses.
+    pub const ALL: [Endpoint; 16] = [
         Endpoint::Connect,
         Endpoint::Disconnect,
         Endpoint::CreateChat,
@@ -73,9 +84,14 @@ impl Endpoint {
         Endpoint::WebhookMessage,
         Endpoint::WebhookTyping,
         Endpoint::WebhookReaction,
+        Endpoint::WebhookMessageV1,
+        Endpoint::ConnectResponse,
+        Endpoint::CreateChatResponse,
+        Endpoint::SendMessageResponse,
+        Endpoint::HistoryResponse,
     ];
 
-    /// Stable name (`send_message`, `webhook_typing`, …).
+    /// Stable name (`send_message`, `webhook_typing`, `connect_response`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Endpoint::Connect => "connect",
@@ -89,19 +105,45 @@ impl Endpoint {
             Endpoint::WebhookMessage => "webhook_message",
             Endpoint::WebhookTyping => "webhook_typing",
             Endpoint::WebhookReaction => "webhook_reaction",
+            Endpoint::WebhookMessageV1 => "webhook_message_v1",
+            Endpoint::ConnectResponse => "connect_response",
+            Endpoint::CreateChatResponse => "create_chat_response",
+            Endpoint::SendMessageResponse => "send_message_response",
+            Endpoint::HistoryResponse => "history_response",
         }
     }
 
-    /// Whether this is a hook body sent by amoCRM (validated leniently: extra fields and
-    /// nulls are accepted).
+    /// Whether this is a hook body sent by amoCRM.
     pub fn is_webhook(self) -> bool {
         matches!(
             self,
-            Endpoint::WebhookMessage | Endpoint::WebhookTyping | Endpoint::WebhookReaction
+            Endpoint::WebhookMessage
+                | Endpoint::WebhookTyping
+                | Endpoint::WebhookReaction
+                | Endpoint::WebhookMessageV1
         )
     }
 
-    /// HTTP method and path template of a request endpoint; `None` for hooks.
+    /// The request a response endpoint answers (`connect_response` → `connect`); `None` for
+    /// requests and hooks.
+    pub fn response_to(self) -> Option<Endpoint> {
+        match self {
+            Endpoint::ConnectResponse => Some(Endpoint::Connect),
+            Endpoint::CreateChatResponse => Some(Endpoint::CreateChat),
+            Endpoint::SendMessageResponse => Some(Endpoint::SendMessage),
+            Endpoint::HistoryResponse => Some(Endpoint::History),
+            _ => None,
+        }
+    }
+
+    /// Whether the body comes from amoCRM (a hook or a response) and is validated leniently
+    /// (SPEC §5.4): nulls and undocumented enum values pass, only what makes the body
+    /// unusable is an error.
+    pub fn is_lenient(self) -> bool {
+        self.is_webhook() || self.response_to().is_some()
+    }
+
+    /// HTTP method and path template of a request endpoint; `None` for hooks and responses.
     pub fn route(self) -> Option<(&'static str, &'static str)> {
         Some(match self {
             Endpoint::Connect => ("POST", "/v2/origin/custom/{channel_id}/connect"),
@@ -135,8 +177,44 @@ impl Endpoint {
             Endpoint::WebhookMessage => &rules::WEBHOOK_MESSAGE,
             Endpoint::WebhookTyping => &rules::WEBHOOK_TYPING,
             Endpoint::WebhookReaction => &rules::WEBHOOK_REACTION,
+            Endpoint::WebhookMessageV1 => &rules::WEBHOOK_MESSAGE_V1,
+            Endpoint::ConnectResponse => &rules::CONNECT_RESPONSE,
+            Endpoint::CreateChatResponse => &rules::CREATE_CHAT_RESPONSE,
+            Endpoint::SendMessageResponse => &rules::SEND_MESSAGE_RESPONSE,
+            Endpoint::HistoryResponse => &rules::HISTORY_RESPONSE,
         }
     }
+
+    /// Which hook a parsed hook body is, by its envelope: `message` (v2, comment replies
+    /// included), `action.typing`, `action.reaction`, or the flat v1 body (a top-level
+    /// `conversation_id`, `receiver` or `msec_timestamp`). `None` for anything else.
+    pub(crate) fn of_hook(body: &Node<'_>) -> Option<Endpoint> {
+        let obj = body.as_obj()?;
+        if lookup(obj, "message").is_some() {
+            return Some(Endpoint::WebhookMessage);
+        }
+        if let Some(action) = lookup(obj, "action").and_then(Node::as_obj) {
+            if lookup(action, "typing").is_some() {
+                return Some(Endpoint::WebhookTyping);
+            }
+            if lookup(action, "reaction").is_some() {
+                return Some(Endpoint::WebhookReaction);
+            }
+            return None;
+        }
+        ["conversation_id", "receiver", "msec_timestamp"]
+            .iter()
+            .any(|k| lookup(obj, k).is_some())
+            .then_some(Endpoint::WebhookMessageV1)
+    }
+}
+
+/// Which hook a received hook body is (see the four hook endpoints), or `None` when the
+/// body is not JSON or matches none of them. Classification looks only at the envelope;
+/// [`validate`] with the endpoint says whether the rest is as documented.
+pub fn classify_webhook(body: &[u8]) -> Option<Endpoint> {
+    let parsed = json::parse_node(body, DEFAULT_MAX_DEPTH).ok()?;
+    Endpoint::of_hook(&parsed.node)
 }
 
 impl fmt::Display for Endpoint {
@@ -287,13 +365,18 @@ pub enum IssueCode {
         /// Maximum count.
         max: usize,
     },
-    /// The field is allowed only on `edit_message`.
-    NotAllowed,
+    /// The field is allowed only on the other event (`id` only on `edit_message`, a
+    /// comment's `post` only on `new_message`).
+    NotAllowed {
+        /// The event the field is allowed on.
+        event: &'static str,
+    },
     /// `msgid` in the body differs from `{msgid}` in the path.
     MsgidMismatch,
     /// A key appears more than once in its object (the last one wins).
     DuplicateKey,
-    /// A field the docs do not define (warning), with a suggestion when one is close.
+    /// A field not in the docs' field tables (warning), with a suggestion when one is close.
+    /// The tables lag the API: this never says the API ignores it.
     UnknownField {
         /// The known field it probably meant.
         suggestion: Option<&'static str>,
@@ -302,6 +385,25 @@ pub enum IssueCode {
     Recommended,
     /// The field is ignored on `edit_message` (warning).
     IgnoredOnEdit,
+    /// The field is not part of a comment's payload (warning).
+    IgnoredInComment,
+    /// An optional field sent as `null`: counted as absent (warning).
+    NullValue,
+    /// A value the docs call deprecated (`hook_api_version` `v1`: v1 hooks are no longer
+    /// sent) (warning).
+    Deprecated,
+    /// Fields that say the same thing, given together (warning): which one the API reads is
+    /// not documented.
+    Ambiguous {
+        /// The fields.
+        fields: &'static [&'static str],
+    },
+    /// A value outside the documented ones that practice shows accepted (a delivery status
+    /// `0`), or an undocumented value in a body amoCRM sent (warning).
+    UndocumentedValue {
+        /// The documented values, as JSON text.
+        allowed: Vec<String>,
+    },
     /// A timestamp that looks like it is in the wrong unit (warning).
     Unit {
         /// `seconds` or `milliseconds`: what the field takes.
@@ -334,6 +436,44 @@ pub enum IssueCode {
 }
 
 impl IssueCode {
+    /// Every code that reports an error (the body would be refused).
+    pub const ERROR_CODES: &'static [&'static str] = &[
+        "invalid_json",
+        "type",
+        "required",
+        "required_one_of",
+        "enum",
+        "empty",
+        "max_length",
+        "charset",
+        "range",
+        "items",
+        "not_allowed",
+        "msgid_mismatch",
+        "unknown_route",
+        "method_not_allowed",
+        "body_not_empty",
+        "too_large",
+        "too_deep",
+    ];
+
+    /// Every code that reports a warning (accepted, but likely a mistake). `max_length` is
+    /// both: an `external_id` of 37–40 characters warns, longer is an error.
+    pub const WARNING_CODES: &'static [&'static str] = &[
+        "unknown_field",
+        "duplicate_key",
+        "recommended",
+        "ignored_on_edit",
+        "ignored_in_comment",
+        "null_value",
+        "deprecated",
+        "ambiguous",
+        "undocumented_value",
+        "unit",
+        "format",
+        "max_length",
+    ];
+
     /// Stable code string.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -347,12 +487,17 @@ impl IssueCode {
             IssueCode::Charset => "charset",
             IssueCode::Range { .. } => "range",
             IssueCode::Items { .. } => "items",
-            IssueCode::NotAllowed => "not_allowed",
+            IssueCode::NotAllowed { .. } => "not_allowed",
             IssueCode::MsgidMismatch => "msgid_mismatch",
             IssueCode::DuplicateKey => "duplicate_key",
             IssueCode::UnknownField { .. } => "unknown_field",
             IssueCode::Recommended => "recommended",
             IssueCode::IgnoredOnEdit => "ignored_on_edit",
+            IssueCode::IgnoredInComment => "ignored_in_comment",
+            IssueCode::NullValue => "null_value",
+            IssueCode::Deprecated => "deprecated",
+            IssueCode::Ambiguous { .. } => "ambiguous",
+            IssueCode::UndocumentedValue { .. } => "undocumented_value",
             IssueCode::Unit { .. } => "unit",
             IssueCode::Format { .. } => "format",
             IssueCode::UnknownRoute => "unknown_route",
@@ -402,8 +547,13 @@ impl Serialize for Issue {
                 m.serialize_entry("expected", expected.as_str())?;
                 m.serialize_entry("found", found.as_str())?;
             }
-            IssueCode::RequiredOneOf { fields } => m.serialize_entry("fields", fields)?,
-            IssueCode::Enum { allowed } => m.serialize_entry("allowed", allowed)?,
+            IssueCode::RequiredOneOf { fields } | IssueCode::Ambiguous { fields } => {
+                m.serialize_entry("fields", fields)?
+            }
+            IssueCode::Enum { allowed } | IssueCode::UndocumentedValue { allowed } => {
+                m.serialize_entry("allowed", allowed)?
+            }
+            IssueCode::NotAllowed { event } => m.serialize_entry("event", event)?,
             IssueCode::MaxLength { limit }
             | IssueCode::TooLarge { limit }
             | IssueCode::TooDeep { limit } => m.serialize_entry("limit", limit)?,
@@ -545,7 +695,7 @@ impl Issue {
                 key("found", out);
                 str_json(found.as_str(), out);
             }
-            IssueCode::RequiredOneOf { fields } => {
+            IssueCode::RequiredOneOf { fields } | IssueCode::Ambiguous { fields } => {
                 key("fields", out);
                 out.push('[');
                 for (i, f) in fields.iter().enumerate() {
@@ -556,7 +706,11 @@ impl Issue {
                 }
                 out.push(']');
             }
-            IssueCode::Enum { allowed } => {
+            IssueCode::NotAllowed { event } => {
+                key("event", out);
+                str_json(event, out);
+            }
+            IssueCode::Enum { allowed } | IssueCode::UndocumentedValue { allowed } => {
                 key("allowed", out);
                 out.push('[');
                 for (i, a) in allowed.iter().enumerate() {
@@ -708,14 +862,14 @@ impl Ctx {
 
 /// Validates raw body bytes (or, for `history`, a JSON object `{"limit": 50, "offset": 0}`).
 pub fn validate(endpoint: Endpoint, body: &[u8], opts: &ValidateOptions) -> Report {
-    let mut cx = Ctx::new(*opts, endpoint.is_webhook());
+    let mut cx = Ctx::new(*opts, endpoint.is_lenient());
     validate_bytes_into(endpoint, body, &mut cx);
     cx.finish(Some(endpoint))
 }
 
 /// Validates an already parsed JSON value.
 pub fn validate_value(endpoint: Endpoint, value: &Value, opts: &ValidateOptions) -> Report {
-    let mut cx = Ctx::new(*opts, endpoint.is_webhook());
+    let mut cx = Ctx::new(*opts, endpoint.is_lenient());
     check_root(endpoint, &Node::from(value), &mut cx);
     cx.finish(Some(endpoint))
 }
@@ -801,6 +955,45 @@ fn check_root(endpoint: Endpoint, value: &Node<'_>, cx: &mut Ctx) {
     check_kind(&Kind::Obj(endpoint.shape()), value, &Path::ROOT, cx);
 }
 
+/// The JSON type a kind expects (for a `null` where a value is required).
+fn json_type(kind: &Kind) -> JsonType {
+    match kind {
+        Kind::Str | Kind::Url | Kind::UrlOrEmpty | Kind::ExternalId | Kind::StrIn(_) => {
+            JsonType::String
+        }
+        Kind::Int { .. } | Kind::IntIn { .. } => JsonType::Integer,
+        Kind::Num { .. } => JsonType::Number,
+        Kind::Bool => JsonType::Boolean,
+        Kind::Arr { .. } => JsonType::Array,
+        Kind::Obj(_) | Kind::Any => JsonType::Object,
+    }
+}
+
+/// Enum values as JSON text (`"react"`, `-1`), as issues carry them.
+fn str_values(values: &[&str]) -> Vec<String> {
+    values
+        .iter()
+        .map(|a| {
+            let mut q = String::with_capacity(a.len() + 2);
+            q.push('"');
+            q.push_str(a);
+            q.push('"');
+            q
+        })
+        .collect()
+}
+
+fn int_values(values: &[i64]) -> Vec<String> {
+    values
+        .iter()
+        .map(|&a| {
+            let mut t = String::new();
+            json::write_number(Num::Int(a), json::BodyStyle::Compact, &mut t);
+            t
+        })
+        .collect()
+}
+
 fn check_kind(kind: &Kind, v: &Node<'_>, at: &Path<'_>, cx: &mut Ctx) {
     let found = JsonType::of_node(v);
     let type_err = |cx: &mut Ctx, at: &Path<'_>, expected| {
@@ -808,12 +1001,14 @@ fn check_kind(kind: &Kind, v: &Node<'_>, at: &Path<'_>, cx: &mut Ctx) {
     };
     match kind {
         Kind::Any => {}
-        Kind::Str | Kind::Url | Kind::ExternalId | Kind::StrIn(_) => {
+        Kind::Str | Kind::Url | Kind::UrlOrEmpty | Kind::ExternalId | Kind::StrIn(_) => {
             let Some(s) = v.as_str() else {
                 return type_err(cx, at, JsonType::String);
             };
             match kind {
-                Kind::Url if !is_http_url(s) => {
+                Kind::Url | Kind::UrlOrEmpty
+                    if !(is_http_url(s) || (s.is_empty() && matches!(kind, Kind::UrlOrEmpty))) =>
+                {
                     cx.warn_at(at, IssueCode::Format { expected: "url" })
                 }
                 Kind::ExternalId => {
@@ -827,21 +1022,14 @@ fn check_kind(kind: &Kind, v: &Node<'_>, at: &Path<'_>, cx: &mut Ctx) {
                         cx.error_at(at, IssueCode::Charset);
                     }
                 }
-                Kind::StrIn(allowed) if !allowed.contains(&s) => cx.error_at(
-                    at,
-                    IssueCode::Enum {
-                        allowed: allowed
-                            .iter()
-                            .map(|a| {
-                                let mut q = String::with_capacity(a.len() + 2);
-                                q.push('"');
-                                q.push_str(a);
-                                q.push('"');
-                                q
-                            })
-                            .collect(),
-                    },
-                ),
+                Kind::StrIn(allowed) if !allowed.contains(&s) => {
+                    let allowed = str_values(allowed);
+                    if cx.lenient {
+                        cx.warn_at(at, IssueCode::UndocumentedValue { allowed });
+                    } else {
+                        cx.error_at(at, IssueCode::Enum { allowed });
+                    }
+                }
                 _ => {}
             }
         }
@@ -874,25 +1062,22 @@ fn check_kind(kind: &Kind, v: &Node<'_>, at: &Path<'_>, cx: &mut Ctx) {
                 }
             }
         }
-        Kind::IntIn(allowed) => {
+        Kind::IntIn {
+            values,
+            undocumented,
+        } => {
             let n = as_int(v);
             if n.is_none() && !is_huge_int(v) {
                 return type_err(cx, at, JsonType::Integer);
             }
-            if !n.is_some_and(|n| allowed.contains(&n)) {
-                cx.error_at(
-                    at,
-                    IssueCode::Enum {
-                        allowed: allowed
-                            .iter()
-                            .map(|&a| {
-                                let mut t = String::new();
-                                json::write_number(Num::Int(a), json::BodyStyle::Compact, &mut t);
-                                t
-                            })
-                            .collect(),
-                    },
-                );
+            if n.is_some_and(|n| values.contains(&n)) {
+                return;
+            }
+            let allowed = int_values(values);
+            if cx.lenient || n.is_some_and(|n| undocumented.contains(&n)) {
+                cx.warn_at(at, IssueCode::UndocumentedValue { allowed });
+            } else {
+                cx.error_at(at, IssueCode::Enum { allowed });
             }
         }
         Kind::Num { min, max } => {
@@ -974,9 +1159,19 @@ fn is_http_url(s: &str) -> bool {
     has(b"https://") || has(b"http://")
 }
 
-/// A field's value, or `None` when absent (or null, for leniently parsed hooks).
-fn field_value<'n, 'a>(map: &'n Entries<'a>, name: &str, cx: &Ctx) -> Option<&'n Node<'a>> {
-    lookup(map, name).filter(|v| !(cx.lenient && matches!(v, Node::Null)))
+/// A field's value, or `None` when absent or `null` (a null counts as absent: SPEC §5.3).
+fn field_value<'n, 'a>(map: &'n Entries<'a>, name: &str) -> Option<&'n Node<'a>> {
+    lookup(map, name).filter(|v| !matches!(v, Node::Null))
+}
+
+/// The value at a relative path of objects, when every step is present and not null.
+fn value_at<'n, 'a>(map: &'n Entries<'a>, path: &[&str]) -> Option<&'n Node<'a>> {
+    let (last, parents) = path.split_last()?;
+    let mut obj = map;
+    for p in parents {
+        obj = field_value(obj, p)?.as_obj()?;
+    }
+    field_value(obj, last)
 }
 
 fn presence(f: &Field, mode: Mode) -> P {
@@ -986,11 +1181,19 @@ fn presence(f: &Field, mode: Mode) -> P {
     }
 }
 
+/// The event a field is allowed on when the current one forbids it.
+fn other_event(mode: Mode) -> &'static str {
+    match mode {
+        Mode::New => "edit_message",
+        Mode::Edit => "new_message",
+    }
+}
+
 /// Shapes have at most this many fields (checked by a test); the entry of each field is
 /// found in one pass over the object.
 pub(crate) const MAX_FIELDS: usize = 32;
 
-fn check_object(shape: &Shape, map: &Entries<'_>, at: &Path<'_>, cx: &mut Ctx) {
+fn check_object(shape: &'static Shape, map: &Entries<'_>, at: &Path<'_>, cx: &mut Ctx) {
     // One pass over the entries: which field each is (keys are unique after parsing).
     let mut slots = [usize::MAX; MAX_FIELDS];
     let mut unknown = false;
@@ -1009,8 +1212,7 @@ fn check_object(shape: &Shape, map: &Entries<'_>, at: &Path<'_>, cx: &mut Ctx) {
         let value = match slots.get(j) {
             Some(&i) => map.get(i).map(|(_, v)| v),
             None => lookup(map, f.name),
-        }
-        .filter(|v| !(cx.lenient && matches!(v, Node::Null)));
+        };
         let presence = presence(f, cx.mode);
         if value.is_none() && matches!(presence, P::Opt | P::No | P::Ign) {
             continue;
@@ -1020,13 +1222,34 @@ fn check_object(shape: &Shape, map: &Entries<'_>, at: &Path<'_>, cx: &mut Ctx) {
             (None, P::Req) => cx.error_at(&here, IssueCode::Required),
             (None, P::Rec) => cx.warn_at(&here, IssueCode::Recommended),
             (None, _) => {}
-            (Some(_), P::No) => cx.error_at(&here, IssueCode::NotAllowed),
+            // A null where a value is required is a wrong type (SPEC §5.3).
+            (Some(Node::Null), P::Req) => cx.error_at(
+                &here,
+                IssueCode::Type {
+                    expected: json_type(&f.kind),
+                    found: JsonType::Null,
+                },
+            ),
+            // Elsewhere null counts as absent: silently in what amoCRM sends, with a
+            // warning in requests (SPEC §5.3, §5.4).
+            (Some(Node::Null), _) if matches!(f.kind, Kind::Any) => {}
+            (Some(Node::Null), _) => {
+                if !cx.lenient {
+                    cx.warn_at(&here, IssueCode::NullValue);
+                }
+            }
+            (Some(_), P::No) => cx.error_at(
+                &here,
+                IssueCode::NotAllowed {
+                    event: other_event(cx.mode),
+                },
+            ),
             (Some(_), P::Ign) => cx.warn_at(&here, IssueCode::IgnoredOnEdit),
             (Some(v), _) => check_kind(&f.kind, v, &here, cx),
         }
     }
     for rule in shape.rules {
-        check_rule(rule, map, at, cx);
+        check_rule(shape, rule, map, at, cx);
     }
     if unknown && !cx.lenient {
         report_unknown(shape, map, at, cx);
@@ -1058,16 +1281,28 @@ fn holds(cond: &Cond, map: &Entries<'_>, cx: &Ctx) -> bool {
     match cond {
         Cond::New => cx.mode == Mode::New,
         Cond::Edit => cx.mode == Mode::Edit,
-        Cond::Present(f) => field_value(map, f, cx).is_some(),
-        Cond::NoneOf(fs) => fs.iter().all(|f| field_value(map, f, cx).is_none()),
-        Cond::StrIs(f, vals) => field_value(map, f, cx)
+        Cond::Present(path) => value_at(map, path).is_some(),
+        Cond::NoneOf(fs) => fs.iter().all(|f| field_value(map, f).is_none()),
+        Cond::StrIs(f, vals) => field_value(map, f)
             .and_then(Node::as_str)
             .is_some_and(|s| vals.contains(&s)),
-        Cond::IntIs(f, n) => field_value(map, f, cx).and_then(as_int) == Some(*n),
+        Cond::IntIs(f, n) => field_value(map, f).and_then(as_int) == Some(*n),
+        Cond::AnyOf(cs) => cs.iter().any(|c| holds(c, map, cx)),
     }
 }
 
-fn check_rule(rule: &Rule, map: &Entries<'_>, at: &Path<'_>, cx: &mut Ctx) {
+/// The kind of the field at a relative path of a shape's objects.
+fn kind_at(shape: &'static Shape, path: &[&str]) -> Option<&'static Kind> {
+    let (first, rest) = path.split_first()?;
+    let kind = &shape.field(first)?.kind;
+    match (kind, rest.is_empty()) {
+        (_, true) => Some(kind),
+        (Kind::Obj(inner), false) => kind_at(inner, rest),
+        _ => None,
+    }
+}
+
+fn check_rule(shape: &'static Shape, rule: &Rule, map: &Entries<'_>, at: &Path<'_>, cx: &mut Ctx) {
     if !rule.when().iter().all(|c| holds(c, map, cx)) {
         return;
     }
@@ -1080,33 +1315,52 @@ fn check_rule(rule: &Rule, map: &Entries<'_>, at: &Path<'_>, cx: &mut Ctx) {
             };
             let mut obj = map;
             for p in parents {
-                match field_value(obj, p, cx).and_then(Node::as_obj) {
+                match field_value(obj, p).and_then(Node::as_obj) {
                     Some(o) => obj = o,
                     None => return,
                 }
             }
-            if field_value(obj, last, cx).is_none() {
-                let mut ptr = at.pointer();
-                for p in *path {
-                    ptr.push('/');
-                    ptr.push_str(p);
-                }
-                cx.error(&ptr, IssueCode::Required);
+            let code = match lookup(obj, last) {
+                Some(Node::Null) => IssueCode::Type {
+                    expected: kind_at(shape, path).map_or(JsonType::String, json_type),
+                    found: JsonType::Null,
+                },
+                Some(_) => return,
+                None => IssueCode::Required,
+            };
+            let mut ptr = at.pointer();
+            for p in *path {
+                ptr.push('/');
+                ptr.push_str(&json::escape_pointer(p));
             }
+            cx.error(&ptr, code);
         }
         Rule::NonEmpty { field, .. } => {
-            if field_value(map, field, cx).and_then(Node::as_str) == Some("") {
+            if field_value(map, field).and_then(Node::as_str) == Some("") {
                 cx.error_at(&at.key(field), IssueCode::Empty);
             }
         }
         Rule::OneOf { fields, .. } => {
-            if fields.iter().all(|f| field_value(map, f, cx).is_none()) {
+            if fields.iter().all(|f| field_value(map, f).is_none()) {
                 cx.error_at(at, IssueCode::RequiredOneOf { fields });
             }
         }
         Rule::Recommend { field, .. } => {
-            if field_value(map, field, cx).is_none() {
+            if field_value(map, field).is_none() {
                 cx.warn_at(&at.key(field), IssueCode::Recommended);
+            }
+        }
+        Rule::Deprecated { field, .. } => cx.warn_at(&at.key(field), IssueCode::Deprecated),
+        Rule::NotTogether { fields, .. } => {
+            if fields.iter().all(|f| field_value(map, f).is_some()) {
+                cx.warn_at(at, IssueCode::Ambiguous { fields });
+            }
+        }
+        Rule::NotInComment { fields, .. } => {
+            for f in *fields {
+                if field_value(map, f).is_some() {
+                    cx.warn_at(&at.key(f), IssueCode::IgnoredInComment);
+                }
             }
         }
     }

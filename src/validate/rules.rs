@@ -1,10 +1,17 @@
-//! The rules, one table per endpoint, in the order of the docs' tables
-//! (chat-api-reference.md; SPEC §3 for requests, §2 for hooks).
+//! The rules, one table per endpoint, in the order of the docs' tables: the current docs
+//! revision (reference/current/chat-api-reference.md, chat-webhooks.md) and what the live API
+//! accepts (SPEC §3 for requests, §2 and §5.4 for hooks, §4 for responses, §5 for every
+//! decision where practice and the docs differ).
 //!
-//! A row is `field(name, kind, presence)`; `P::Req` required, `P::Opt` optional,
-//! `P::Rec` expected (warning when absent), `P::No` not allowed (error when present),
-//! `P::Ign` ignored (warning when present). send_message rows give the presence on
+//! A row is `f(name, kind, presence)`; `P::Req` required, `P::Opt` optional, `P::Rec`
+//! expected (warning when absent), `P::No` not allowed (error when present), `P::Ign`
+//! ignored (warning when present). send_message rows (`fm`) give the presence on
 //! `new_message` and on `edit_message`. Cross-field rules follow each table.
+//!
+//! Requests are strict about what the API refuses (SPEC §5.1); a `null` optional field counts
+//! as absent, with a warning (§5.3). Hooks and responses come from amoCRM and are read
+//! leniently (§5.4): nulls pass anywhere, values outside the documented enums are warnings,
+//! and only what makes the body unusable is required.
 
 /// What a value must be.
 pub(crate) enum Kind {
@@ -14,6 +21,8 @@ pub(crate) enum Kind {
     Str,
     /// A string holding an http(s) URL (warning otherwise).
     Url,
+    /// An http(s) URL, or `""` for none (how integrations send "no avatar": SPEC §5.11).
+    UrlOrEmpty,
     /// `source.external_id`: ≤ 40 printable ASCII characters (warning above 36).
     ExternalId,
     /// One of these strings.
@@ -24,15 +33,19 @@ pub(crate) enum Kind {
         max: Option<i64>,
         unit: Option<&'static str>,
     },
-    /// One of these integers.
-    IntIn(&'static [i64]),
+    /// One of the documented integers `values`; the `undocumented` ones are accepted with a
+    /// warning (seen in practice, absent from the docs).
+    IntIn {
+        values: &'static [i64],
+        undocumented: &'static [i64],
+    },
     /// A number (integer or float) within `min..=max`.
     Num { min: f64, max: f64 },
     /// A boolean.
     Bool,
     /// An object with its own table.
     Obj(&'static Shape),
-    /// An array of `min..=max` items of one kind.
+    /// An array of `min..=max` items of one kind (`usize::MAX`: no upper bound).
     Arr {
         item: &'static Kind,
         min: usize,
@@ -65,14 +78,16 @@ pub(crate) enum Cond {
     New,
     /// The message is an edit_message.
     Edit,
-    /// The field is present.
-    Present(&'static str),
+    /// The field at this relative path is present (and not null).
+    Present(&'static [&'static str]),
     /// None of the fields is present.
     NoneOf(&'static [&'static str]),
     /// The field is a string among these.
     StrIs(&'static str, &'static [&'static str]),
     /// The field is this integer.
     IntIs(&'static str, i64),
+    /// At least one of these conditions holds.
+    AnyOf(&'static [Cond]),
 }
 
 pub(crate) enum Rule {
@@ -96,6 +111,21 @@ pub(crate) enum Rule {
         field: &'static str,
         when: &'static [Cond],
     },
+    /// The field's value is deprecated (warning).
+    Deprecated {
+        field: &'static str,
+        when: &'static [Cond],
+    },
+    /// The fields say the same thing; more than one of them is ambiguous (warning).
+    NotTogether {
+        fields: &'static [&'static str],
+        when: &'static [Cond],
+    },
+    /// The fields are not part of a comment's payload (warning when present).
+    NotInComment {
+        fields: &'static [&'static str],
+        when: &'static [Cond],
+    },
 }
 
 impl Rule {
@@ -105,7 +135,10 @@ impl Rule {
             Rule::Require { when, .. }
             | Rule::NonEmpty { when, .. }
             | Rule::OneOf { when, .. }
-            | Rule::Recommend { when, .. } => when,
+            | Rule::Recommend { when, .. }
+            | Rule::Deprecated { when, .. }
+            | Rule::NotTogether { when, .. }
+            | Rule::NotInComment { when, .. } => when,
         }
     }
 }
@@ -115,6 +148,13 @@ pub(crate) struct Shape {
     pub name: &'static str,
     pub fields: &'static [Field],
     pub rules: &'static [Rule],
+}
+
+impl Shape {
+    /// The row of a field.
+    pub(crate) fn field(&'static self, name: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
 }
 
 const fn f(name: &'static str, kind: Kind, p: P) -> Field {
@@ -138,6 +178,10 @@ const fn fm(name: &'static str, kind: Kind, new: P, edit: P) -> Field {
 
 const fn req(path: &'static [&'static str], when: &'static [Cond]) -> Rule {
     Rule::Require { path, when }
+}
+
+const fn one_of(fields: &'static [&'static str], when: &'static [Cond]) -> Rule {
+    Rule::OneOf { fields, when }
 }
 
 use Kind::*;
@@ -169,17 +213,35 @@ pub(crate) const MESSAGE_TYPES: &[&str] = &[
     "text", "contact", "file", "video", "picture", "voice", "audio", "sticker", "location",
 ];
 
+/// Delivery statuses: 1 delivered, 2 read, -1 error. "Отправлено" (sent) has no code in the
+/// docs; `0` is what clients send for it, accepted with a warning (SPEC §5.7).
+const STATUS: Kind = IntIn {
+    values: &[1, 2, -1],
+    undocumented: &[0],
+};
+
+/// Error codes of a failed delivery (901..905; 905 "any other", with a text).
+const ERROR_CODE: Kind = IntIn {
+    values: &[901, 902, 903, 904, 905],
+    undocumented: &[],
+};
+
 // ---- connect: POST /v2/origin/custom/{channel_id}/connect --------------------------------
 
 pub(crate) static CONNECT: Shape = Shape {
     name: "ConnectRequest",
     fields: &[
         f("account_id", Str, Req),
-        f("title", Str, Req),
-        // Server default is v1; v2 hooks are what the docs describe.
+        // Server default is v1, and v1 hooks are no longer sent (chat-webhooks.md).
         f("hook_api_version", StrIn(&["v1", "v2"]), Rec),
+        // "Необязательный параметр … По умолчанию – имя канала" (current docs).
+        f("title", Str, Opt),
+        f("is_time_window_disabled", Bool, Opt),
     ],
-    rules: &[],
+    rules: &[Rule::Deprecated {
+        field: "hook_api_version",
+        when: &[Cond::StrIs("hook_api_version", &["v1"])],
+    }],
 };
 
 // ---- disconnect: DELETE /v2/origin/custom/{channel_id}/disconnect ------------------------
@@ -199,18 +261,23 @@ static PROFILE: Shape = Shape {
     rules: &[],
 };
 
-/// sender / receiver (send_message), user (create_chat)
+/// A participant: sender / receiver (send_message), user (create_chat). `id` (the
+/// integration's) or `ref_id` (amojo's) identifies it; `name` is required only without
+/// `ref_id` (SPEC §5.5: a create chat with `user {ref_id}` alone was logged with 200 OK).
 static USER: Shape = Shape {
     name: "User",
     fields: &[
-        f("id", Str, Req),
+        f("id", Str, Opt),
         f("ref_id", Str, Opt),
-        f("name", Str, Req),
-        f("avatar", Url, Opt),
+        f("name", Str, Opt),
+        f("avatar", UrlOrEmpty, Opt),
         f("profile", Obj(&PROFILE), Opt),
         f("profile_link", Str, Opt),
     ],
-    rules: &[],
+    rules: &[
+        one_of(&["id", "ref_id"], &[]),
+        req(&["name"], &[Cond::NoneOf(&["ref_id"])]),
+    ],
 };
 
 /// source
@@ -233,6 +300,8 @@ pub(crate) static CREATE_CHAT: Shape = Shape {
 };
 
 // ---- send_message: POST /v2/origin/custom/{scope_id} -------------------------------------
+// Messages, edits, imports and comments (a comment is a new_message whose `message.post` is
+// set: chat-api-reference.md "Отправка комментария").
 
 pub(crate) static SEND_MESSAGE: Shape = Shape {
     name: "SendMessageRequest",
@@ -243,13 +312,15 @@ pub(crate) static SEND_MESSAGE: Shape = Shape {
     rules: &[],
 };
 
+const COMMENT: &[Cond] = &[Cond::Present(&["message", "post"])];
+
 //                                                       new_message  edit_message
 pub(crate) static PAYLOAD: Shape = Shape {
     name: "MessagePayload",
     fields: &[
         fm("timestamp", UNIX_S, Rec, Opt),
         fm("msec_timestamp", UNIX_MS, Rec, Opt),
-        fm("conversation_id", Str, Req, Opt),
+        fm("conversation_id", Str, Opt, Opt),
         fm("conversation_ref_id", Str, Opt, Opt),
         fm("silent", Bool, Opt, Opt),
         fm("source", Obj(&SOURCE), Opt, Ign),
@@ -260,37 +331,47 @@ pub(crate) static PAYLOAD: Shape = Shape {
         fm("message", Obj(&MESSAGE), Req, Req),
         fm("reply_to", Obj(&REPLY_TO), Opt, Ign),
         fm("forwards", Obj(&FORWARDS), Opt, Ign),
+        // The older docs' place; the current docs put it in `message` (SPEC §5.2).
         fm("delivery_status", Obj(&EDIT_DELIVERY_STATUS), No, Opt),
     ],
     rules: &[
+        // The chat: the integration's id or amoCRM's (SPEC §5.6).
+        one_of(&["conversation_id", "conversation_ref_id"], &[Cond::New]),
         // An outgoing message (receiver given) names its sender in amojo.
         req(
             &["sender", "ref_id"],
-            &[Cond::New, Cond::Present("receiver")],
+            &[Cond::New, Cond::Present(&["receiver"])],
         ),
         // An edit identifies the message by amoCRM's id or the integration's msgid.
-        Rule::OneOf {
-            fields: &["id", "msgid"],
-            when: &[Cond::Edit],
+        one_of(&["id", "msgid"], &[Cond::Edit]),
+        // "Описание объекта payload для комментариев" lists neither of these.
+        Rule::NotInComment {
+            fields: &["conversation_ref_id", "reply_to", "forwards"],
+            when: COMMENT,
         },
     ],
 };
 
 const FILE_TYPES: &[&str] = &["file", "video", "picture"];
-const MEDIA_TYPES: &[&str] = &["voice", "audio", "sticker"];
 
 static MESSAGE: Shape = Shape {
     name: "Message",
     fields: &[
-        f("type", StrIn(MESSAGE_TYPES), Req),
-        f("text", Str, Opt),
-        f("media", Url, Opt),
-        f("file_name", Str, Opt),
-        f("file_size", SIZE, Opt),
-        f("sticker_id", Str, Opt),
-        f("location", Obj(&LOCATION), Opt),
-        f("contact", Obj(&CONTACT), Opt),
-        f("callback_data", Str, Opt),
+        fm("type", StrIn(MESSAGE_TYPES), Req, Req),
+        fm("text", Str, Opt, Opt),
+        fm("media", Url, Opt, Opt),
+        fm("file_name", Str, Opt, Opt),
+        fm("file_size", SIZE, Opt, Opt),
+        fm("sticker_id", Str, Opt, Opt),
+        fm("location", Obj(&LOCATION), Opt, Opt),
+        fm("contact", Obj(&CONTACT), Opt, Opt),
+        fm("callback_data", Str, Opt, Opt),
+        // The current docs' place (SPEC §5.2).
+        fm("delivery_status", Obj(&EDIT_DELIVERY_STATUS), No, Opt),
+        fm("media_duration", SIZE, Opt, Opt),
+        fm("shared_post", Obj(&SHARED_POST), Opt, Opt),
+        // A comment: comments are created with new_message only.
+        fm("post", Obj(&POST), Opt, No),
     ],
     rules: &[
         req(&["text"], &[Cond::StrIs("type", &["text"])]),
@@ -308,7 +389,15 @@ static MESSAGE: Shape = Shape {
             &["file_size"],
             &[Cond::New, Cond::StrIs("type", FILE_TYPES)],
         ),
-        req(&["media"], &[Cond::New, Cond::StrIs("type", MEDIA_TYPES)]),
+        req(
+            &["media"],
+            &[Cond::New, Cond::StrIs("type", &["voice", "audio"])],
+        ),
+        // A sticker by its link or by its universal id (SPEC §5.8).
+        one_of(
+            &["media", "sticker_id"],
+            &[Cond::New, Cond::StrIs("type", &["sticker"])],
+        ),
         req(&["location"], &[Cond::StrIs("type", &["location"])]),
         req(&["contact"], &[Cond::StrIs("type", &["contact"])]),
     ],
@@ -340,6 +429,33 @@ static LOCATION: Shape = Shape {
 static CONTACT: Shape = Shape {
     name: "Contact",
     fields: &[f("name", Str, Req), f("phone", Str, Req)],
+    rules: &[],
+};
+
+/// message.shared_post: a post the user shared.
+static SHARED_POST: Shape = Shape {
+    name: "SharedPost",
+    fields: &[
+        f("url", Url, Req),
+        f("preview_link", Url, Opt),
+        f("preview_permalink", Url, Opt),
+        f("type", StrIn(&["post"]), Req),
+        f("site_name", Str, Opt),
+    ],
+    rules: &[],
+};
+
+/// message.post: the post a comment belongs to.
+static POST: Shape = Shape {
+    name: "Post",
+    fields: &[
+        f("id", Str, Req),
+        f("url", Url, Req),
+        f("preview_url", Url, Opt),
+        f("preview_permalink", Url, Opt),
+        f("username", Str, Opt),
+        f("caption", Str, Opt),
+    ],
     rules: &[],
 };
 
@@ -409,36 +525,65 @@ static EMBEDDED_USER: Shape = Shape {
     rules: &[req(&["name"], &[Cond::NoneOf(&["id", "ref_id"])])],
 };
 
-/// payload.delivery_status (edit_message only). The docs' table spells `error_сode` with a
+/// message.delivery_status (edit_message only). The docs' table spells `error_сode` with a
 /// Cyrillic `с`; the real key is ASCII, and the look-alike gets a did-you-mean warning.
 static EDIT_DELIVERY_STATUS: Shape = Shape {
     name: "EditDeliveryStatus",
     fields: &[
-        f("status_code", IntIn(&[1, 2, -1]), Opt),
-        f("error_code", IntIn(&[901, 902, 903, 904, 905]), Opt),
+        f("status_code", STATUS, Req),
+        f("error_code", ERROR_CODE, Opt),
         f("error", Str, Opt),
     ],
     rules: &[
         req(&["error_code"], &[Cond::IntIs("status_code", -1)]),
-        req(&["error"], &[Cond::IntIs("error_code", 905)]),
+        req(
+            &["error"],
+            &[Cond::AnyOf(&[
+                Cond::IntIs("status_code", -1),
+                Cond::IntIs("error_code", 905),
+            ])],
+        ),
     ],
 };
 
 // ---- delivery_status: POST /v2/origin/custom/{scope_id}/{msgid}/delivery_status ----------
+// Current docs: {status_code, error_code?, error?}. Older docs (and the PHP samples still):
+// {msgid, delivery_status, error_code, error}. Both are accepted (SPEC §5.2, §5.7).
 
 pub(crate) static DELIVERY_STATUS: Shape = Shape {
     name: "DeliveryStatusRequest",
     fields: &[
-        f("msgid", Str, Req),
-        // 1 delivered, 2 read, -1 error
-        f("delivery_status", IntIn(&[1, 2, -1]), Req),
-        f("error_code", IntIn(&[901, 902, 903, 904, 905]), Opt),
+        f("status_code", STATUS, Opt),
+        f("error_code", ERROR_CODE, Opt),
         f("error", Str, Opt),
+        // Older docs: must equal the `{msgid}` of the path (checked with the route).
+        f("msgid", Str, Opt),
+        // Older docs' name of `status_code`.
+        f("delivery_status", STATUS, Opt),
     ],
     rules: &[
-        req(&["error_code"], &[Cond::IntIs("delivery_status", -1)]),
-        // 905 "any other": the text is shown to the user.
-        req(&["error"], &[Cond::IntIs("error_code", 905)]),
+        one_of(&["status_code", "delivery_status"], &[]),
+        Rule::NotTogether {
+            fields: &["status_code", "delivery_status"],
+            when: &[],
+        },
+        // A status of -1 (error) needs its error code and, like 905 "any other", its text
+        // (shown to the user).
+        req(
+            &["error_code"],
+            &[Cond::AnyOf(&[
+                Cond::IntIs("status_code", -1),
+                Cond::IntIs("delivery_status", -1),
+            ])],
+        ),
+        req(
+            &["error"],
+            &[Cond::AnyOf(&[
+                Cond::IntIs("status_code", -1),
+                Cond::IntIs("delivery_status", -1),
+                Cond::IntIs("error_code", 905),
+            ])],
+        ),
     ],
 };
 
@@ -482,6 +627,8 @@ pub(crate) static TYPING: Shape = Shape {
     name: "TypingRequest",
     fields: &[
         f("conversation_id", Str, Req),
+        // Default 5000 ms.
+        f("duration_ms", SIZE, Opt),
         f("sender", Obj(&ID_ONLY), Req),
     ],
     rules: &[],
@@ -492,17 +639,18 @@ pub(crate) static TYPING: Shape = Shape {
 static REACT_USER: Shape = Shape {
     name: "ReactUser",
     fields: &[
-        f("id", Str, Req),
+        f("id", Str, Opt),
         // Needed when reacting as a manager.
         f("ref_id", Str, Opt),
     ],
-    rules: &[],
+    rules: &[one_of(&["id", "ref_id"], &[])],
 };
 
 pub(crate) static REACT: Shape = Shape {
     name: "ReactRequest",
     fields: &[
-        f("conversation_id", Str, Req),
+        f("conversation_id", Str, Opt),
+        f("conversation_ref_id", Str, Opt),
         f("id", Str, Opt),
         f("msgid", Str, Opt),
         f("user", Obj(&REACT_USER), Req),
@@ -510,10 +658,8 @@ pub(crate) static REACT: Shape = Shape {
         f("emoji", Str, Opt),
     ],
     rules: &[
-        Rule::OneOf {
-            fields: &["id", "msgid"],
-            when: &[],
-        },
+        one_of(&["conversation_id", "conversation_ref_id"], &[]),
+        one_of(&["id", "msgid"], &[]),
         Rule::Recommend {
             field: "emoji",
             when: &[Cond::StrIs("type", &["react"])],
@@ -521,12 +667,15 @@ pub(crate) static REACT: Shape = Shape {
     ],
 };
 
-// ---- hooks (lenient: extra fields and nulls accepted) ------------------------------------
+// ---- hooks (amoCRM → integration; chat-webhooks.md; lenient, SPEC §5.4) ------------------
+// Required: only the envelope that makes a hook usable. What amoCRM always sends is expected
+// (a warning when absent); the tables and the examples disagree in places, and both pass.
 
-static HOOK_USER: Shape = Shape {
-    name: "HookUser",
+/// A participant as amoCRM describes it (hooks, responses).
+static CHAT_USER: Shape = Shape {
+    name: "ChatUser",
     fields: &[
-        f("id", Str, Req),
+        f("id", Str, Rec),
         f("client_id", Str, Opt),
         f("ref_id", Str, Opt),
         f("name", Str, Opt),
@@ -540,7 +689,7 @@ static HOOK_USER: Shape = Shape {
 /// `client_id` is absent for chats a manager started ("Написать первым").
 static HOOK_CONVERSATION: Shape = Shape {
     name: "HookConversation",
-    fields: &[f("id", Str, Req), f("client_id", Str, Opt)],
+    fields: &[f("id", Str, Rec), f("client_id", Str, Opt)],
     rules: &[],
 };
 
@@ -550,22 +699,36 @@ static HOOK_SOURCE: Shape = Shape {
     rules: &[],
 };
 
+/// message.message.post of a comment-reply hook.
+static HOOK_POST: Shape = Shape {
+    name: "HookPost",
+    fields: &[f("id", Str, Rec)],
+    rules: &[],
+};
+
+/// The message types a hook documents (chat-webhooks.md).
+const HOOK_MESSAGE_TYPES: &[&str] = &[
+    "text", "file", "video", "picture", "voice", "audio", "sticker",
+];
+
 static HOOK_MESSAGE_BODY: Shape = Shape {
     name: "HookMessageBody",
     fields: &[
-        f("id", Str, Req),
-        f("type", Str, Req),
-        f("text", Str, Req),
+        f("id", Str, Rec),
+        f("type", StrIn(HOOK_MESSAGE_TYPES), Rec),
+        f("text", Str, Opt),
         f("tag", Str, Opt),
-        f("media", Str, Req),
-        f("thumbnail", Str, Req),
-        f("file_name", Str, Req),
-        f("file_size", INT, Req),
+        f("media", Str, Opt),
+        f("thumbnail", Str, Opt),
+        f("file_name", Str, Opt),
+        f("file_size", INT, Opt),
         f("media_group_id", Str, Opt),
         f("markup", Any, Opt),
         f("template", Any, Opt),
         f("reply_to", Any, Opt),
         f("forwards", Any, Opt),
+        // A reply to a comment ("Хук об ответе на комментарий").
+        f("post", Obj(&HOOK_POST), Opt),
     ],
     rules: &[],
 };
@@ -573,12 +736,12 @@ static HOOK_MESSAGE_BODY: Shape = Shape {
 static HOOK_MESSAGE: Shape = Shape {
     name: "HookMessage",
     fields: &[
-        f("receiver", Obj(&HOOK_USER), Req),
-        f("sender", Obj(&HOOK_USER), Req),
+        f("receiver", Obj(&CHAT_USER), Rec),
+        f("sender", Obj(&CHAT_USER), Rec),
         f("conversation", Obj(&HOOK_CONVERSATION), Req),
         f("source", Obj(&HOOK_SOURCE), Opt),
-        f("timestamp", INT, Req),
-        f("msec_timestamp", INT, Req),
+        f("timestamp", INT, Rec),
+        f("msec_timestamp", INT, Rec),
         f("message", Obj(&HOOK_MESSAGE_BODY), Req),
     ],
     rules: &[],
@@ -587,36 +750,63 @@ static HOOK_MESSAGE: Shape = Shape {
 pub(crate) static WEBHOOK_MESSAGE: Shape = Shape {
     name: "WebhookMessage",
     fields: &[
-        f("account_id", Str, Req),
-        f("time", INT, Req),
+        f("account_id", Str, Rec),
+        f("time", INT, Rec),
         f("message", Obj(&HOOK_MESSAGE), Req),
     ],
+    rules: &[],
+};
+
+/// The user of a typing or reaction hook.
+static HOOK_USER_REF: Shape = Shape {
+    name: "HookUserRef",
+    fields: &[f("id", Str, Rec)],
     rules: &[],
 };
 
 static HOOK_TYPING: Shape = Shape {
     name: "HookTyping",
     fields: &[
-        f("user", Obj(&ID_ONLY), Req),
+        // The example's place; the table names `action[user][id]` (both pass).
+        f("user", Obj(&HOOK_USER_REF), Opt),
         f("conversation", Obj(&HOOK_CONVERSATION), Req),
-        f("expired_at", INT, Req),
-        f("post_id", Any, Opt),
+        f("expired_at", INT, Rec),
+        // Only while a manager types a reply to a comment.
+        f("post_id", Str, Opt),
     ],
     rules: &[],
 };
 
 static HOOK_TYPING_ACTION: Shape = Shape {
     name: "HookTypingAction",
-    fields: &[f("typing", Obj(&HOOK_TYPING), Req)],
+    fields: &[
+        f("typing", Obj(&HOOK_TYPING), Req),
+        // The table's place of the user.
+        f("user", Obj(&HOOK_USER_REF), Opt),
+    ],
     rules: &[],
 };
 
 pub(crate) static WEBHOOK_TYPING: Shape = Shape {
     name: "WebhookTyping",
     fields: &[
-        f("account_id", Str, Req),
-        f("time", INT, Req),
+        f("account_id", Str, Rec),
+        f("time", INT, Rec),
         f("action", Obj(&HOOK_TYPING_ACTION), Req),
+    ],
+    rules: &[],
+};
+
+/// action.reaction.message: the table's form (the example sends `msgid` instead).
+static HOOK_REACTION_MESSAGE: Shape = Shape {
+    name: "HookReactionMessage",
+    fields: &[
+        f("id", Str, Rec),
+        f("client_id", Str, Opt),
+        f("receiver", Obj(&CHAT_USER), Opt),
+        f("sender", Obj(&CHAT_USER), Opt),
+        f("timestamp", INT, Opt),
+        f("msec_timestamp", INT, Opt),
     ],
     rules: &[],
 };
@@ -625,16 +815,14 @@ static HOOK_REACTION: Shape = Shape {
     name: "HookReaction",
     fields: &[
         f("msgid", Str, Opt),
-        f("message", Obj(&HOOK_CONVERSATION), Opt),
-        f("user", Obj(&ID_ONLY), Req),
+        f("message", Obj(&HOOK_REACTION_MESSAGE), Opt),
+        f("user", Obj(&HOOK_USER_REF), Rec),
         f("conversation", Obj(&HOOK_CONVERSATION), Req),
         f("type", StrIn(&["react", "unreact"]), Req),
         f("emoji", Str, Opt),
     ],
-    rules: &[Rule::OneOf {
-        fields: &["msgid", "message"],
-        when: &[],
-    }],
+    // Without either, the hook does not say which message it is about.
+    rules: &[one_of(&["msgid", "message"], &[])],
 };
 
 static HOOK_REACTION_ACTION: Shape = Shape {
@@ -646,9 +834,119 @@ static HOOK_REACTION_ACTION: Shape = Shape {
 pub(crate) static WEBHOOK_REACTION: Shape = Shape {
     name: "WebhookReaction",
     fields: &[
-        f("account_id", Str, Req),
-        f("time", INT, Req),
+        f("account_id", Str, Rec),
+        f("time", INT, Rec),
         f("action", Obj(&HOOK_REACTION_ACTION), Req),
     ],
+    rules: &[],
+};
+
+/// Hook API v1: the flat body ("Хук сообщения v1 (deprecated)"); `receiver` is the client's
+/// id in the integration. SPEC §5.9.
+pub(crate) static WEBHOOK_MESSAGE_V1: Shape = Shape {
+    name: "WebhookMessageV1",
+    fields: &[
+        f("receiver", Str, Rec),
+        f("sender", Any, Opt),
+        f("conversation_id", Str, Req),
+        f("timestamp", INT, Opt),
+        f("msec_timestamp", INT, Rec),
+        f("type", StrIn(&["text", "file", "video", "picture"]), Rec),
+        f("text", Str, Opt),
+        f("media", Str, Opt),
+        f("thumbnail", Str, Opt),
+        f("file_name", Str, Opt),
+        f("file_size", INT, Opt),
+    ],
+    rules: &[],
+};
+
+// ---- responses (API → integration; the current docs' response tables; lenient) -----------
+// Required: what the call is for (the scope id, the chat id, the message ids, the list).
+
+pub(crate) static CONNECT_RESPONSE: Shape = Shape {
+    name: "ConnectResponse",
+    fields: &[
+        f("account_id", Str, Rec),
+        f("hook_api_version", StrIn(&["v1", "v2"]), Opt),
+        f("title", Str, Opt),
+        // `{channel_id}_{account_id}`
+        f("scope_id", Str, Req),
+        f("is_time_window_disabled", Bool, Opt),
+    ],
+    rules: &[],
+};
+
+pub(crate) static CREATE_CHAT_RESPONSE: Shape = Shape {
+    name: "CreateChatResponse",
+    fields: &[f("id", Str, Req), f("user", Obj(&CHAT_USER), Rec)],
+    rules: &[],
+};
+
+/// new_message of a send (or comment) response. The older docs list `msgid` and `ref_id`
+/// only.
+static SENT_MESSAGE: Shape = Shape {
+    name: "SentMessage",
+    fields: &[
+        f("conversation_id", Str, Opt),
+        f("sender_id", Str, Opt),
+        f("receiver_id", Str, Opt),
+        // amoCRM's id of the message.
+        f("msgid", Str, Rec),
+        // The integration's id of the message.
+        f("ref_id", Str, Opt),
+    ],
+    rules: &[],
+};
+
+pub(crate) static SEND_MESSAGE_RESPONSE: Shape = Shape {
+    name: "SendMessageResponse",
+    fields: &[f("new_message", Obj(&SENT_MESSAGE), Req)],
+    rules: &[],
+};
+
+static HISTORY_MESSAGE: Shape = Shape {
+    name: "HistoryMessage",
+    fields: &[
+        f("id", Str, Rec),
+        f("client_id", Str, Opt),
+        f("type", StrIn(MESSAGE_TYPES), Rec),
+        f("text", Str, Opt),
+        f("media", Str, Opt),
+        f("thumbnail", Str, Opt),
+        f("file_name", Str, Opt),
+        // int in the current docs (a string in the older table; every example shows 0).
+        f("file_size", INT, Opt),
+        f("media_group_id", Str, Opt),
+        f("location", Obj(&LOCATION), Opt),
+        f("contact", Obj(&CONTACT), Opt),
+    ],
+    rules: &[],
+};
+
+static HISTORY_ENTRY: Shape = Shape {
+    name: "HistoryEntry",
+    fields: &[
+        f("timestamp", INT, Rec),
+        f("msec_timestamp", INT, Opt),
+        f("sender", Obj(&CHAT_USER), Rec),
+        f("receiver", Obj(&CHAT_USER), Opt),
+        f("message", Obj(&HISTORY_MESSAGE), Rec),
+    ],
+    rules: &[],
+};
+
+/// A 200's body; a chat without messages answers 204 with no body.
+pub(crate) static HISTORY_RESPONSE: Shape = Shape {
+    name: "HistoryResponse",
+    fields: &[f(
+        "messages",
+        Arr {
+            item: &Obj(&HISTORY_ENTRY),
+            min: 0,
+            max: usize::MAX,
+        },
+        Req,
+    )],
     rules: &[],
 };

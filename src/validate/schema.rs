@@ -19,7 +19,7 @@ pub const INEXPRESSIBLE: &[&str] = &[
     "strict integers: the validator rejects `1.0` where an integer is required (the API is strictly typed), but JSON Schema's `integer` accepts any number with a zero fraction",
     "delivery_status: the body `msgid` must equal the `{msgid}` path parameter, which is not part of the body",
     "the route (method and path) and, for history, parsing the query string into `{limit, offset}`; an empty history query counts as `{}`",
-    "warnings are not verdicts: unknown fields (with did-you-mean), expected fields, fields ignored on edit_message, timestamps in the wrong unit, non-http(s) URLs, `external_id` over 36 characters, duplicate keys",
+    "warnings are not verdicts: unknown fields (with did-you-mean), expected fields, fields ignored on edit_message or in a comment, optional fields sent as null, `hook_api_version` v1, both delivery status names at once, undocumented values (a delivery status 0; in hooks and responses any value outside the documented ones), timestamps in the wrong unit, non-http(s) URLs, `external_id` over 36 characters, duplicate keys",
     "integers beyond ±2^53 cannot be told apart by validators that hold JSON numbers as doubles (e.g. ajv); the bounds here are those of a 64-bit integer",
 ];
 
@@ -88,6 +88,9 @@ impl Gen<'_> {
         match kind {
             Kind::Any => Value::Bool(true),
             Kind::Str => json!({ "type": "string" }),
+            Kind::UrlOrEmpty => {
+                json!({ "type": "string", "description": "an http(s) URL, or \"\" for none (otherwise a warning)" })
+            }
             Kind::Url => {
                 json!({ "type": "string", "description": "an http(s) URL (otherwise a warning)" })
             }
@@ -96,6 +99,11 @@ impl Gen<'_> {
                 "maxLength": 40,
                 "not": { "pattern": "[^\\x20-\\x7E]" },
                 "description": "at most 40 printable ASCII characters or spaces (over 36: a warning, the Sources API limit)"
+            }),
+            // In what amoCRM sends, another value is a warning, not an error.
+            Kind::StrIn(vals) if self.lenient => json!({
+                "type": "string",
+                "description": format!("documented values: {}", vals.join(", "))
             }),
             Kind::StrIn(vals) => json!({ "type": "string", "enum": vals }),
             Kind::Int { min, max, unit } => {
@@ -109,30 +117,62 @@ impl Gen<'_> {
                 }
                 m
             }
-            Kind::IntIn(vals) => json!({ "type": "integer", "enum": vals }),
+            Kind::IntIn { values, .. } if self.lenient => json!({
+                "type": "integer",
+                "description": format!("documented values: {values:?}")
+            }),
+            Kind::IntIn {
+                values,
+                undocumented,
+            } => {
+                let all: Vec<i64> = values.iter().chain(undocumented.iter()).copied().collect();
+                let mut m = json!({ "type": "integer", "enum": all });
+                if let (false, Some(o)) = (undocumented.is_empty(), m.as_object_mut()) {
+                    o.insert(
+                        "description".into(),
+                        format!("documented values: {values:?}; accepted with a warning: {undocumented:?}").into(),
+                    );
+                }
+                m
+            }
             Kind::Num { min, max } => json!({ "type": "number", "minimum": min, "maximum": max }),
             Kind::Bool => json!({ "type": "boolean" }),
             Kind::Obj(s) => self.reference(s, v),
             Kind::Arr { item, min, max } => {
                 let items = self.kind(item, v);
-                json!({ "type": "array", "items": items, "minItems": min, "maxItems": max })
+                let mut m = json!({ "type": "array", "items": items, "minItems": min });
+                if let (true, Some(o)) = (*max != usize::MAX, m.as_object_mut()) {
+                    o.insert("maxItems".into(), (*max).into());
+                }
+                m
             }
         }
     }
 
-    /// The field is present (and, in hooks, not null).
+    /// The field is present and not null (a null counts as absent: SPEC §5.3).
     fn present(&self, field: &str) -> Value {
-        if self.lenient {
-            json!({ "required": [field], "properties": { field: { "not": { "type": "null" } } } })
-        } else {
-            json!({ "required": [field] })
+        json!({ "required": [field], "properties": { field: { "not": { "type": "null" } } } })
+    }
+
+    /// Every object on the relative path is present, and its last field is not null.
+    fn present_at(&self, path: &[&str]) -> Value {
+        match path {
+            [] => Value::Bool(true),
+            [last] => self.present(last),
+            [first, rest @ ..] => json!({
+                "required": [first],
+                "properties": { *first: self.present_at(rest) }
+            }),
         }
     }
 
     fn cond(&self, c: &Cond) -> Option<Value> {
         Some(match c {
             Cond::New | Cond::Edit => return None,
-            Cond::Present(f) => self.present(f),
+            Cond::Present(path) => self.present_at(path),
+            Cond::AnyOf(cs) => {
+                json!({ "anyOf": cs.iter().filter_map(|c| self.cond(c)).collect::<Vec<_>>() })
+            }
             Cond::NoneOf(fs) => {
                 json!({ "not": { "anyOf": fs.iter().map(|f| self.present(f)).collect::<Vec<_>>() } })
             }
@@ -171,7 +211,11 @@ impl Gen<'_> {
             Rule::OneOf { fields, .. } => {
                 json!({ "anyOf": fields.iter().map(|f| self.present(f)).collect::<Vec<_>>() })
             }
-            Rule::Recommend { .. } => return None,
+            // Warnings: not verdicts.
+            Rule::Recommend { .. }
+            | Rule::Deprecated { .. }
+            | Rule::NotTogether { .. }
+            | Rule::NotInComment { .. } => return None,
         };
         let conds: Vec<Value> = when.iter().filter_map(|c| self.cond(c)).collect();
         Some(match conds.len() {
@@ -191,18 +235,17 @@ impl Gen<'_> {
                 Variant::Edit => f.edit,
             };
             let schema = match p {
-                // Present is an error: only allowed on edit_message.
-                P::No => Value::Bool(false),
+                // Present is an error (only allowed on the other event); null is absent.
+                P::No => json!({ "type": "null" }),
                 // Ignored: whatever it holds, a warning only.
                 P::Ign => Value::Bool(true),
-                _ => {
-                    let k = self.kind(&f.kind, v);
-                    if self.lenient && p != P::Req {
-                        json!({ "anyOf": [k, { "type": "null" }] })
-                    } else {
-                        k
-                    }
-                }
+                // Required: null is a wrong type.
+                P::Req => self.kind(&f.kind, v),
+                // Optional or expected: null counts as absent (a warning in requests).
+                _ => match self.kind(&f.kind, v) {
+                    Value::Bool(true) => Value::Bool(true),
+                    k => json!({ "anyOf": [k, { "type": "null" }] }),
+                },
             };
             match p {
                 P::Req => required.push(f.name),
@@ -271,6 +314,26 @@ fn describe(e: Endpoint) -> (&'static str, &'static str) {
             "Reaction hook (amoCRM → integration)",
             "Хук о реакции (amoCRM → интеграция)",
         ),
+        Endpoint::WebhookMessageV1 => (
+            "Message hook v1, deprecated (amoCRM → integration)",
+            "Хук сообщения v1, устаревший (amoCRM → интеграция)",
+        ),
+        Endpoint::ConnectResponse => (
+            "Response to connect: the scope id",
+            "Ответ на подключение канала: scope_id",
+        ),
+        Endpoint::CreateChatResponse => (
+            "Response to create chat: the chat's id and its participant",
+            "Ответ на создание чата: ID чата и участник",
+        ),
+        Endpoint::SendMessageResponse => (
+            "Response to send message or comment: the message's ids",
+            "Ответ на отправку сообщения или комментария: идентификаторы сообщения",
+        ),
+        Endpoint::HistoryResponse => (
+            "Response to history: the messages (a chat without messages answers 204)",
+            "Ответ на запрос истории: сообщения (если их нет, ответ 204 без тела)",
+        ),
     }
 }
 
@@ -292,7 +355,7 @@ impl<const N: usize> JsonSchema for Body<N> {
         };
         let mut g = Gen {
             generator,
-            lenient: e.is_webhook(),
+            lenient: e.is_lenient(),
         };
         let root = if e == Endpoint::SendMessage {
             // The payload's rules depend on the event: pick its schema by `event_type`.
@@ -326,13 +389,17 @@ macro_rules! root_for {
 /// The JSON Schema of an endpoint's body, with `$id`, title, descriptions (English, and
 /// Russian in `x-description-ru`) and the given `examples`.
 pub fn json_schema(endpoint: Endpoint, examples: &[Value]) -> Value {
-    let schema = root_for!(endpoint, 0 1 2 3 4 5 6 7 8 9 10);
+    let schema = root_for!(endpoint, 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
     let mut v = schema.to_value();
     let (en, ru) = describe(endpoint);
-    let route = endpoint
-        .route()
-        .map(|(m, p)| format!("{m} {p}"))
-        .unwrap_or_else(|| "POST to the integration's hook URL".to_owned());
+    let route = match (
+        endpoint.route(),
+        endpoint.response_to().and_then(Endpoint::route),
+    ) {
+        (Some((m, p)), _) => format!("{m} {p}"),
+        (None, Some((m, p))) => format!("response to {m} {p}"),
+        (None, None) => "POST to the integration's hook URL".to_owned(),
+    };
     let caveats = INEXPRESSIBLE
         .iter()
         .map(|s| format!("- {s}"))
@@ -378,8 +445,10 @@ pub fn schema_index() -> Value {
                 "file": format!("{}.json", e.as_str()),
                 "$id": format!("{ID_BASE}{}", e.as_str()),
                 "title": en,
+                "kind": if e.is_webhook() { "webhook" } else if e.response_to().is_some() { "response" } else { "request" },
                 "method": e.route().map(|(m, _)| m),
                 "path": e.route().map(|(_, p)| p),
+                "response_to": e.response_to().map(Endpoint::as_str),
             }),
         );
     }

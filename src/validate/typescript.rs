@@ -28,34 +28,44 @@ fn type_name(shape: &Shape, v: Variant) -> String {
     }
 }
 
-fn kind_ts(kind: &Kind, v: Variant) -> String {
+fn kind_ts(kind: &Kind, v: Variant, lenient: bool) -> String {
     match kind {
         Kind::Any => "unknown".to_owned(),
-        Kind::Str | Kind::Url | Kind::ExternalId => "string".to_owned(),
-        Kind::StrIn(vals) => vals
-            .iter()
-            .map(|s| format!("\"{s}\""))
-            .collect::<Vec<_>>()
-            .join(" | "),
+        Kind::Str | Kind::Url | Kind::UrlOrEmpty | Kind::ExternalId => "string".to_owned(),
+        Kind::StrIn(vals) => {
+            let mut union: Vec<String> = vals.iter().map(|s| format!("\"{s}\"")).collect();
+            if lenient {
+                // amoCRM may send another value (a warning): keep the names for
+                // completion, accept any string.
+                union.push("(string & {})".to_owned());
+            }
+            union.join(" | ")
+        }
         Kind::Int { .. } | Kind::Num { .. } => "number".to_owned(),
-        Kind::IntIn(vals) => vals
+        Kind::IntIn { .. } if lenient => "number".to_owned(),
+        Kind::IntIn {
+            values,
+            undocumented,
+        } => values
             .iter()
+            .chain(undocumented.iter())
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(" | "),
         Kind::Bool => "boolean".to_owned(),
         Kind::Obj(s) => type_name(s, v),
         Kind::Arr { item, min, max } if min == max => {
-            let one = kind_ts(item, v);
+            let one = kind_ts(item, v, lenient);
             format!("[{}]", vec![one; *min].join(", "))
         }
-        Kind::Arr { item, .. } => format!("Array<{}>", kind_ts(item, v)),
+        Kind::Arr { item, .. } => format!("Array<{}>", kind_ts(item, v, lenient)),
     }
 }
 
 fn kind_doc(kind: &Kind) -> Option<String> {
     match kind {
         Kind::Url => Some("http(s) URL".to_owned()),
+        Kind::UrlOrEmpty => Some("http(s) URL, or \"\" for none".to_owned()),
         Kind::ExternalId => Some(
             "at most 40 printable ASCII characters or spaces (the Sources API keeps 36)".to_owned(),
         ),
@@ -78,9 +88,18 @@ fn kind_doc(kind: &Kind) -> Option<String> {
             }
             Some(d)
         }
-        Kind::IntIn(_) => Some("integer".to_owned()),
+        Kind::IntIn { undocumented, .. } if !undocumented.is_empty() => Some(format!(
+            "integer; {} accepted with a warning (undocumented)",
+            undocumented
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        Kind::IntIn { .. } => Some("integer".to_owned()),
         Kind::Num { min, max } => Some(format!("number {min}..{max}")),
         Kind::Arr { min, max, .. } if min == max => Some(format!("exactly {min} item(s)")),
+        Kind::Arr { min, max, .. } if *max == usize::MAX => Some(format!("at least {min} items")),
         Kind::Arr { min, max, .. } => Some(format!("{min}..{max} items")),
         _ => None,
     }
@@ -90,7 +109,15 @@ fn cond_text(c: &Cond) -> String {
     match c {
         Cond::New => "on new_message".to_owned(),
         Cond::Edit => "on edit_message".to_owned(),
-        Cond::Present(f) => format!("when `{f}` is present"),
+        Cond::Present(path) => format!("when `{}` is present", path.join(".")),
+        Cond::AnyOf(cs) => {
+            let each: Vec<String> = cs
+                .iter()
+                .map(|c| cond_text(c).trim_start_matches("when ").to_owned())
+                .collect();
+            format!("when {}", each.join(" or "))
+        }
+        Cond::NoneOf([f]) => format!("when `{f}` is absent"),
         Cond::NoneOf(fs) => format!("when none of `{}` is present", fs.join("`, `")),
         Cond::StrIs(f, vals) => format!("when `{f}` is {}", vals.join(" | ")),
         Cond::IntIs(f, n) => format!("when `{f}` is {n}"),
@@ -106,6 +133,18 @@ fn rule_text(r: &Rule) -> String {
             when,
         ),
         Rule::Recommend { field, when } => (format!("`{field}` is expected"), when),
+        Rule::Deprecated { field, when } => (format!("`{field}` is deprecated (a warning)"), when),
+        Rule::NotTogether { fields, when } => (
+            format!("`{}`: send only one (a warning)", fields.join("`, `")),
+            when,
+        ),
+        Rule::NotInComment { fields, when } => (
+            format!(
+                "`{}` are not part of a comment (a warning)",
+                fields.join("`, `")
+            ),
+            when,
+        ),
     };
     if when.is_empty() {
         what
@@ -142,7 +181,7 @@ fn emit_shape(out: &mut String, shape: &Shape, v: Variant, lenient: bool) {
         if lenient {
             let _ = writeln!(
                 out,
-                " * Sent by amoCRM; parsed leniently (extra fields and nulls accepted)."
+                " * Sent by amoCRM; read leniently (extra fields, nulls and undocumented values accepted)."
             );
         }
         for r in &rules {
@@ -166,12 +205,18 @@ fn emit_shape(out: &mut String, shape: &Shape, v: Variant, lenient: bool) {
             let _ = writeln!(out, "  /** {} */", notes.join("; "));
         }
         let opt = if p == P::Req { "" } else { "?" };
-        let null = if lenient && p != P::Req {
+        // A null optional field counts as absent (SPEC §5.3: a warning in requests).
+        let null = if p != P::Req && !matches!(f.kind, Kind::Any) {
             " | null"
         } else {
             ""
         };
-        let _ = writeln!(out, "  {}{opt}: {}{null};", f.name, kind_ts(&f.kind, v));
+        let _ = writeln!(
+            out,
+            "  {}{opt}: {}{null};",
+            f.name,
+            kind_ts(&f.kind, v, lenient)
+        );
     }
     let _ = writeln!(out, "}}");
 }
@@ -236,7 +281,7 @@ pub fn typescript_declarations() -> String {
             collect(shape, Variant::New, &mut seen, &mut order);
         }
         for (s, v) in order {
-            emit_shape(&mut out, s, v, e.is_webhook());
+            emit_shape(&mut out, s, v, e.is_lenient());
         }
     }
     let _ = writeln!(out, "\n/** The body type of each endpoint. */");

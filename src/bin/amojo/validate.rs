@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use amojo_kit::{
-    Endpoint, Issue, Lang, Report, Severity, ValidateOptions, validate, validate_query,
-    validate_request,
+    Endpoint, Issue, Lang, Report, Severity, ValidateOptions, classify_webhook, validate,
+    validate_query, validate_request,
 };
 use serde_json::{Value, json};
 
@@ -12,14 +12,15 @@ use crate::args::{self, CliError, Flag};
 use crate::util::{self, Source};
 
 pub const VALIDATE_USAGE: &str = "\
-amojo validate: check a request body against the documented field rules (SPEC §3)
+amojo validate: check a request, hook or response body against the documented field rules
 
 usage:
   amojo validate --endpoint E [FILE | - | --data TEXT] [--json] [--lang en|ru]
   amojo validate --method M --path P [FILE | - | --data TEXT] [--json] [--lang en|ru]
 
 With --endpoint the body is checked against that endpoint's rules (`amojo endpoints`
-lists them; the webhook_* names check hook bodies). For `--endpoint history` the input
+lists them: requests, the webhook_* hooks amoCRM sends, the *_response bodies the API
+answers with; `--endpoint webhook` picks the hook from the body). For `--endpoint history` the input
 is the query as a JSON object, e.g. {\"limit\": 50, \"offset\": 0}, or give --query.
 With --method and --path the endpoint is found from the route (unknown routes and wrong
 methods are errors), path and body are checked together (delivery_status msgid), and a
@@ -27,7 +28,8 @@ GET history checks the query string of --path. With no FILE, `-` or --data the b
 empty.
 
 options:
-  --endpoint E        endpoint name: connect, send_message, history, webhook_message, ...
+  --endpoint E        endpoint name: connect, send_message, history, webhook_message,
+                      connect_response, ... or `webhook` (which hook: from the body)
   --method M          with --path: the request's method
   --path P            with --method: the request path or full URL (query included)
   --query Q           with `--endpoint history`: a query string such as `limit=5&offset=0`
@@ -44,13 +46,13 @@ exit: 0 valid (warnings allowed), 1 invalid, 2 usage error.
 ";
 
 pub const ENDPOINTS_USAGE: &str = "\
-amojo endpoints: list the endpoints and hooks the validator knows
+amojo endpoints: list the endpoints, hooks and responses the validator knows
 
 usage:
   amojo endpoints [--json]
 
 options:
-  --json              print [{name, method, path, webhook}]
+  --json              print [{name, method, path, webhook, kind, response_to}]
   -h, --help          this help
 ";
 
@@ -94,6 +96,16 @@ pub fn run_validate(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> 
     }
     let endpoint: Option<Endpoint> = match a.get("endpoint") {
         None => None,
+        // Which hook it is, from the body's envelope.
+        Some("webhook") if a.get("method").is_none() && a.get("path").is_none() => {
+            let (body, _) = util::read_body(&a)?;
+            let ep = classify_webhook(&body).ok_or_else(|| {
+                CliError::Data(
+                    "the body is not a hook: no `message`, `action.typing` or `action.reaction`, and not a v1 hook (`conversation_id`, `receiver`)".to_owned(),
+                )
+            })?;
+            return finish(&a, &validate(ep, &body, &opts), lang, out);
+        }
         Some(e) => Some(
             e.parse()
                 .map_err(|e: String| CliError::usage("validate", e))?,
@@ -154,13 +166,18 @@ pub fn run_validate(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> 
             ));
         }
     };
+    finish(&a, &report, lang, out)
+}
+
+/// Prints the report; the exit code.
+fn finish(a: &args::Args, report: &Report, lang: Lang, out: &mut Vec<u8>) -> Result<u8, CliError> {
     let code = if report.valid { 0 } else { 1 };
     if a.has("json") {
-        let v = serde_json::to_value(&report)
+        let v = serde_json::to_value(report)
             .map_err(|e| CliError::Data(format!("cannot serialize the report: {e}")))?;
         writeln!(out, "{v}")?;
     } else {
-        print_human(out, &report, lang)?;
+        print_human(out, report, lang)?;
     }
     Ok(code)
 }
@@ -234,13 +251,23 @@ pub fn run_endpoints(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError>
     if a.has("json") {
         let list: Vec<Value> = Endpoint::ALL
             .iter()
-            .map(|e| match e.route() {
-                Some((m, p)) => {
-                    json!({"name": e.as_str(), "method": m, "path": p, "webhook": false})
-                }
-                None => {
-                    json!({"name": e.as_str(), "method": "POST", "path": null, "webhook": true})
-                }
+            .map(|e| {
+                let kind = if e.is_webhook() {
+                    "webhook"
+                } else if e.response_to().is_some() {
+                    "response"
+                } else {
+                    "request"
+                };
+                let (method, path) = e.route().unzip();
+                json!({
+                    "name": e.as_str(),
+                    "method": method.or(e.is_webhook().then_some("POST")),
+                    "path": path,
+                    "webhook": e.is_webhook(),
+                    "kind": kind,
+                    "response_to": e.response_to().map(Endpoint::as_str),
+                })
             })
             .collect();
         writeln!(out, "{}", Value::Array(list))?;
@@ -252,9 +279,16 @@ pub fn run_endpoints(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError>
         .max()
         .unwrap_or(0);
     for e in Endpoint::ALL {
-        match e.route() {
-            Some((m, p)) => writeln!(out, "{:<w$}  {m:<6}  {p}", e.as_str())?,
-            None => writeln!(
+        match (e.route(), e.response_to()) {
+            (Some((m, p)), _) => writeln!(out, "{:<w$}  {m:<6}  {p}", e.as_str())?,
+            (None, Some(r)) => writeln!(
+                out,
+                "{:<w$}  {:<6}  (the 200 body answering `{}`)",
+                e.as_str(),
+                "",
+                r.as_str()
+            )?,
+            (None, None) => writeln!(
                 out,
                 "{:<w$}  {:<6}  (amoCRM → your hook URL)",
                 e.as_str(),
