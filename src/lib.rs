@@ -32,5 +32,5 @@ pub mod wasm;
 pub use route::{RouteError, RouteMatch, find_route, match_route, method_of};
 pub use validate::{
     Endpoint, Issue, IssueCode, JsonType, Lang, Report, Severity, ValidateOptions,
-    classify_webhook, validate, validate_query, validate_request, validate_value,
+    classify_webhook, field_names, validate, validate_query, validate_request, validate_value,
 };

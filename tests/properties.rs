@@ -270,46 +270,18 @@ fn clone(s: &Signed) -> Signed {
 }
 
 fn json_value() -> impl Strategy<Value = Value> {
-    let known = prop::sample::select(vec![
-        "event_type",
-        "payload",
-        "message",
-        "type",
-        "text",
-        "msgid",
-        "id",
-        "sender",
-        "receiver",
-        "conversation_id",
-        "user",
-        "name",
-        "ref_id",
-        "location",
-        "lon",
-        "lat",
-        "forwards",
-        "messages",
-        "reply_to",
-        "delivery_status",
-        "error_code",
-        "error",
-        "account_id",
-        "title",
-        "hook_api_version",
-        "source",
-        "external_id",
-        "action",
-        "typing",
-        "reaction",
-        "limit",
-        "offset",
-        "timestamp",
-        "msec_timestamp",
-        "file_size",
+    // The tables' own field names, and the enum values that switch rules on.
+    let mut words = amojo_kit::field_names();
+    words.extend([
         "new_message",
         "edit_message",
-    ])
-    .prop_map(str::to_owned);
+        "text",
+        "picture",
+        "sticker",
+        "react",
+        "post",
+    ]);
+    let known = prop::sample::select(words).prop_map(str::to_owned);
     let key = prop_oneof![3 => known.clone(), 1 => ".{0,6}"];
     let leaf = prop_oneof![
         Just(Value::Null),

@@ -3,57 +3,14 @@
 #![no_main]
 
 use amojo_kit::{BodyStyle, Endpoint, ValidateOptions, serialize_body, validate, validate_value};
+use std::sync::LazyLock;
+
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
 
-const KEYS: &[&str] = &[
-    "event_type",
-    "payload",
-    "message",
-    "type",
-    "text",
-    "msgid",
-    "id",
-    "sender",
-    "receiver",
-    "conversation_id",
-    "user",
-    "name",
-    "ref_id",
-    "location",
-    "lon",
-    "lat",
-    "forwards",
-    "messages",
-    "reply_to",
-    "delivery_status",
-    "status_code",
-    "error_code",
-    "error",
-    "account_id",
-    "title",
-    "hook_api_version",
-    "source",
-    "external_id",
-    "action",
-    "typing",
-    "reaction",
-    "limit",
-    "offset",
-    "timestamp",
-    "msec_timestamp",
-    "file_size",
-    "file_name",
-    "media",
-    "contact",
-    "phone",
-    "emoji",
-    "conversation",
-    "time",
-    "expired_at",
-    "client_id",
-];
+/// The rule tables' own field names (so the fuzzer follows the tables as they change).
+static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(amojo_kit::field_names);
 const STRINGS: &[&str] = &[
     "new_message",
     "edit_message",
@@ -67,6 +24,7 @@ const STRINGS: &[&str] = &[
     "sticker",
     "react",
     "unreact",
+    "post",
     "v1",
     "v2",
     "",

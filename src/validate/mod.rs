@@ -209,6 +209,31 @@ impl Endpoint {
     }
 }
 
+/// Every field name of every rule table (requests, hooks, responses), sorted, each once:
+/// what a fuzzer or a property test builds bodies from, so that they follow the tables.
+pub fn field_names() -> Vec<&'static str> {
+    fn walk(kind: &Kind, seen: &mut Vec<&'static str>, names: &mut Vec<&'static str>) {
+        match kind {
+            Kind::Obj(shape) if !seen.contains(&shape.name) => {
+                seen.push(shape.name);
+                for f in shape.fields {
+                    names.push(f.name);
+                    walk(&f.kind, seen, names);
+                }
+            }
+            Kind::Arr { item, .. } => walk(item, seen, names),
+            _ => {}
+        }
+    }
+    let (mut seen, mut names) = (Vec::new(), Vec::new());
+    for e in Endpoint::ALL {
+        walk(&Kind::Obj(e.shape()), &mut seen, &mut names);
+    }
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 /// Which hook a received hook body is (see the four hook endpoints), or `None` when the
 /// body is not JSON or matches none of them. Classification looks only at the envelope;
 /// [`validate`] with the endpoint says whether the rest is as documented.
@@ -1389,6 +1414,54 @@ mod tests {
             }
             Kind::Arr { item, .. } => walk(item, seen),
             _ => {}
+        }
+    }
+
+    #[test]
+    fn field_names_follow_the_tables() {
+        let names = field_names();
+        for n in [
+            "status_code",
+            "is_time_window_disabled",
+            "duration_ms",
+            "conversation_ref_id",
+            "shared_post",
+            "post",
+            "post_id",
+            "scope_id",
+            "receiver_id",
+        ] {
+            assert!(names.contains(&n), "{n}");
+        }
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted, each once");
+    }
+
+    #[test]
+    fn hooks_are_told_apart_by_their_envelope() {
+        let of = |s: &str| classify_webhook(s.as_bytes());
+        assert_eq!(of(r#"{"message":{}}"#), Some(Endpoint::WebhookMessage));
+        assert_eq!(
+            of(r#"{"action":{"typing":{}}}"#),
+            Some(Endpoint::WebhookTyping)
+        );
+        assert_eq!(
+            of(r#"{"action":{"reaction":{}}}"#),
+            Some(Endpoint::WebhookReaction)
+        );
+        assert_eq!(
+            of(r#"{"conversation_id":"c","type":"text"}"#),
+            Some(Endpoint::WebhookMessageV1)
+        );
+        for not_a_hook in [
+            "",
+            "[]",
+            "{}",
+            "null",
+            r#"{"action":{}}"#,
+            r#"{"action":1}"#,
+            "{",
+        ] {
+            assert_eq!(of(not_a_hook), None, "{not_a_hook}");
         }
     }
 
