@@ -1,7 +1,7 @@
 // Types of amojo-kit (Node entry, CommonJS and ESM; the browser entry adds nothing but
 // the `init` default export, see web.d.mts).
 
-import type { Endpoint } from "./payloads";
+import type { Endpoint, ErrorCode, HookEndpoint, WarningCode } from "./payloads";
 
 export * from "./payloads";
 
@@ -136,34 +136,6 @@ export type Diagnosis = VerifyOutcome & {
   findings: Finding[];
 };
 
-export type ErrorCode =
-  | "invalid_json"
-  | "type"
-  | "required"
-  | "required_one_of"
-  | "enum"
-  | "empty"
-  | "max_length"
-  | "charset"
-  | "range"
-  | "items"
-  | "not_allowed"
-  | "msgid_mismatch"
-  | "unknown_route"
-  | "method_not_allowed"
-  | "body_not_empty"
-  | "too_large"
-  | "too_deep";
-
-export type WarningCode =
-  | "unknown_field"
-  | "duplicate_key"
-  | "recommended"
-  | "ignored_on_edit"
-  | "unit"
-  | "format"
-  | "max_length";
-
 /** One validation problem. The parameters present depend on `code`. */
 export interface Issue {
   /** JSON Pointer (RFC 6901) of the value, or of the object plus a missing field's name;
@@ -178,10 +150,13 @@ export interface Issue {
   /** type: expected and found JSON types; unit, format: what was expected. */
   expected?: string;
   found?: string;
-  /** required_one_of */
+  /** required_one_of, ambiguous: the fields. */
   fields?: string[];
-  /** enum: the allowed values; method_not_allowed: the method the path takes. */
-  allowed?: Array<string | number> | string;
+  /** enum, undocumented_value: the (documented) values, as JSON text; method_not_allowed:
+   * the method the path takes. */
+  allowed?: string[] | string;
+  /** not_allowed: the event the field is allowed on. */
+  event?: "new_message" | "edit_message";
   /** max_length */
   limit?: number;
   /** range, items */
@@ -209,8 +184,6 @@ export interface RequestValidationReport {
   warnings: Issue[];
   truncated: boolean;
 }
-
-export type HookEndpoint = "webhook_message" | "webhook_typing" | "webhook_reaction";
 
 /** A received webhook: the raw body, and its JSON once the signature checked out. */
 export type WebhookResult =
@@ -455,8 +428,13 @@ export interface ValidateRequestInput {
 /** Validates a whole request: route, method, query and body. */
 export function validateRequest(input: ValidateRequestInput, options?: ValidateOptions): RequestValidationReport;
 
-/** The endpoint names. */
+/** The endpoint names: requests, then hooks, then responses. */
 export function endpoints(): Endpoint[];
+
+/** Which hook a hook body is, by its envelope (`message`; `action.typing`;
+ * `action.reaction`; a flat v1 body); null when none or not JSON. `validate()` with the
+ * result checks the rest. */
+export function webhookEndpoint(payload: object | string | Bytes): HookEndpoint | null;
 
 // ---- JSON Schema ------------------------------------------------------------------------
 

@@ -200,18 +200,18 @@ export interface EditMessagePayload {
   conversation_ref_id?: string | null;
   silent?: boolean | null;
   /** ignored on edit_message (a warning when present) */
-  source?: Source | null;
+  source?: unknown;
   /** ignored on edit_message (a warning when present) */
-  sender?: User | null;
+  sender?: unknown;
   /** ignored on edit_message (a warning when present) */
-  receiver?: User | null;
+  receiver?: unknown;
   id?: string | null;
   msgid?: string | null;
   message: EditMessage;
   /** ignored on edit_message (a warning when present) */
-  reply_to?: ReplyTo | null;
+  reply_to?: unknown;
   /** ignored on edit_message (a warning when present) */
-  forwards?: Forwards | null;
+  forwards?: unknown;
   delivery_status?: EditDeliveryStatus | null;
 }
 
@@ -609,3 +609,47 @@ export interface EndpointPayloads {
 }
 
 export type Endpoint = keyof EndpointPayloads;
+
+/** Requests to the API. */
+export type RequestEndpoint = "connect" | "disconnect" | "create_chat" | "send_message" | "delivery_status" | "history" | "typing" | "react";
+
+/** Hooks amoCRM sends to the integration. */
+export type HookEndpoint = "webhook_message" | "webhook_typing" | "webhook_reaction" | "webhook_message_v1";
+
+/** Bodies the API answers with. */
+export type ResponseEndpoint = "connect_response" | "create_chat_response" | "send_message_response" | "history_response";
+
+/** Codes of errors (the API would refuse the body). */
+export type ErrorCode =
+  | "invalid_json"
+  | "type"
+  | "required"
+  | "required_one_of"
+  | "enum"
+  | "empty"
+  | "max_length"
+  | "charset"
+  | "range"
+  | "items"
+  | "not_allowed"
+  | "msgid_mismatch"
+  | "unknown_route"
+  | "method_not_allowed"
+  | "body_not_empty"
+  | "too_large"
+  | "too_deep";
+
+/** Codes of warnings (accepted, but likely a mistake; `max_length` is both). */
+export type WarningCode =
+  | "unknown_field"
+  | "duplicate_key"
+  | "recommended"
+  | "ignored_on_edit"
+  | "ignored_in_comment"
+  | "null_value"
+  | "deprecated"
+  | "ambiguous"
+  | "undocumented_value"
+  | "unit"
+  | "format"
+  | "max_length";

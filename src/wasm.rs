@@ -631,6 +631,13 @@ pub fn raw_route(path: &str) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text).map_err(|_| type_error("internal", "route is not JSON"))
 }
 
+/// Which hook a hook body is (`webhook_message`, `webhook_typing`, `webhook_reaction`,
+/// `webhook_message_v1`), by its envelope; `null` when it is none of them or not JSON.
+#[wasm_bindgen(js_name = rawClassifyWebhook)]
+pub fn raw_classify_webhook(body: &[u8]) -> JsValue {
+    crate::classify_webhook(body).map_or(JsValue::NULL, |e| js_text(e.as_str()))
+}
+
 /// The endpoint names.
 #[wasm_bindgen(js_name = rawEndpoints)]
 pub fn raw_endpoints() -> JsValue {

@@ -486,24 +486,6 @@ function baseUrl(value) {
   return s.replace(/\/+$/, "");
 }
 
-function hookEndpoint(json) {
-  if (json !== null && typeof json === "object" && !Array.isArray(json)) {
-    if (json.message !== undefined) {
-      return "webhook_message";
-    }
-    const action = json.action;
-    if (action !== null && typeof action === "object") {
-      if (action.typing !== undefined) {
-        return "webhook_typing";
-      }
-      if (action.reaction !== undefined) {
-        return "webhook_reaction";
-      }
-    }
-  }
-  return null;
-}
-
 function concatChunks(chunks, size) {
   const out = new Uint8Array(size);
   let offset = 0;
@@ -1079,9 +1061,9 @@ export function createApi(host) {
     }
     const result = { ok: true, secretIndex: outcome.secretIndex, body, json };
     if (validateBody) {
-      const endpoint = hookEndpoint(json);
+      const endpoint = call("rawClassifyWebhook", [body]);
       if (endpoint === null) {
-        return { ok: false, reason: "invalid_body", message: "the hook body is neither a message, a typing nor a reaction hook", body, json: undefined };
+        return { ok: false, reason: "invalid_body", message: "the hook body is neither a message (v2 or v1), a typing nor a reaction hook", body, json: undefined };
       }
       const verdict = report(call("rawValidate", [endpoint, body, "en"]), endpoint);
       if (!verdict.valid) {
@@ -1203,6 +1185,17 @@ export function createApi(host) {
     return call("rawEndpoints", []);
   }
 
+  // Which hook a received hook body is, by its envelope (the core decides: the same answer
+  // as the CLI's `validate --endpoint webhook`); null when none.
+  function webhookEndpoint(payload) {
+    need();
+    if (payload === undefined) {
+      throw argError("`payload` is required: the hook body (a string, a Uint8Array or the parsed object)", "missing_argument");
+    }
+    const body = isBytes(payload) ? viewBytes(payload) : encoder.encode(typeof payload === "string" ? payload : toJson(payload, "payload"));
+    return call("rawClassifyWebhook", [body]);
+  }
+
   // The JSON Schemas are plain data: no need of the WebAssembly module (no need()).
   function jsonSchemas() {
     const data = host.schemas;
@@ -1248,6 +1241,7 @@ export function createApi(host) {
     validate,
     validateRequest,
     endpoints,
+    webhookEndpoint,
     schema,
     schemaIndex,
   };

@@ -1,4 +1,5 @@
-//! TypeScript declarations of every request and hook body, generated from the rule tables
+//! TypeScript declarations of every request, hook and response body, and of the endpoint
+//! and issue-code unions, generated from the rule tables
 //! (the same tables the validator walks), so the npm package's payload typings cannot drift
 //! from the rules. Regenerate with `make generate`; `tests/generated.rs` fails when the
 //! committed file is stale.
@@ -6,8 +7,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::Endpoint;
 use super::rules::{Cond, Field, Kind, P, Rule, Shape};
+use super::{Endpoint, IssueCode};
 
 /// Which presence column of a table to emit.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -211,12 +212,14 @@ fn emit_shape(out: &mut String, shape: &Shape, v: Variant, lenient: bool) {
         } else {
             ""
         };
-        let _ = writeln!(
-            out,
-            "  {}{opt}: {}{null};",
-            f.name,
+        // Ignored on edit_message: whatever it holds is accepted (a warning).
+        let ts = if p == P::Ign {
+            "unknown".to_owned()
+        } else {
             kind_ts(&f.kind, v, lenient)
-        );
+        };
+        let null = if ts == "unknown" { "" } else { null };
+        let _ = writeln!(out, "  {}{opt}: {ts}{null};", f.name);
     }
     let _ = writeln!(out, "}}");
 }
@@ -291,5 +294,43 @@ pub fn typescript_declarations() -> String {
     }
     let _ = writeln!(out, "}}");
     let _ = writeln!(out, "\nexport type Endpoint = keyof EndpointPayloads;");
+    let group = |keep: fn(Endpoint) -> bool| -> String {
+        Endpoint::ALL
+            .into_iter()
+            .filter(|e| keep(*e))
+            .map(|e| format!("\"{}\"", e.as_str()))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let _ = writeln!(
+        out,
+        "\n/** Requests to the API. */\nexport type RequestEndpoint = {};",
+        group(|e| !e.is_lenient())
+    );
+    let _ = writeln!(
+        out,
+        "\n/** Hooks amoCRM sends to the integration. */\nexport type HookEndpoint = {};",
+        group(Endpoint::is_webhook)
+    );
+    let _ = writeln!(
+        out,
+        "\n/** Bodies the API answers with. */\nexport type ResponseEndpoint = {};",
+        group(|e| e.response_to().is_some())
+    );
+    let codes = |list: &[&str]| {
+        list.iter()
+            .map(|c| format!("\n  | \"{c}\""))
+            .collect::<String>()
+    };
+    let _ = writeln!(
+        out,
+        "\n/** Codes of errors (the API would refuse the body). */\nexport type ErrorCode ={};",
+        codes(IssueCode::ERROR_CODES)
+    );
+    let _ = writeln!(
+        out,
+        "\n/** Codes of warnings (accepted, but likely a mistake; `max_length` is both). */\nexport type WarningCode ={};",
+        codes(IssueCode::WARNING_CODES)
+    );
     out
 }
