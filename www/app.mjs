@@ -6,7 +6,6 @@ import { jsonSpans, locate, lineColumn, offsetOf, prettyJson } from "./jsonspans
 
 const $ = (id) => document.getElementById(id);
 const STORE = "amojo-playground:";
-const HOOKS = ["webhook_message", "webhook_typing", "webhook_reaction"];
 const ROUTE_CODES = new Set(["unknown_route", "method_not_allowed", "msgid_mismatch", "body_not_empty"]);
 const DEFAULT_IDS = {
   channel: "344a5002-f8ca-454d-af3d-396180102ac7",
@@ -131,7 +130,12 @@ function meta(endpoint = state.endpoint) {
 }
 
 function isHook(endpoint = state.endpoint) {
-  return HOOKS.includes(endpoint);
+  return meta(endpoint).kind === "webhook";
+}
+
+/** A body the API answers with: no route of its own, not signed. */
+function isResponse(endpoint = state.endpoint) {
+  return meta(endpoint).kind === "response";
 }
 
 function currentTemplate() {
@@ -144,11 +148,12 @@ function fillEndpointSelect() {
   sel.replaceChildren();
   const requests = h("optgroup", { label: state.lang === "ru" ? "Запросы к API" : "Requests to the API" });
   const hooks = h("optgroup", { label: state.lang === "ru" ? "Хуки (amoCRM → вы)" : "Hooks (amoCRM → you)" });
+  const responses = h("optgroup", { label: state.lang === "ru" ? "Ответы API (API → вы)" : "API responses (API → you)" });
   for (const name of kit.endpoints()) {
     const label = `${name} — ${t("endpoints")[name] || meta(name).title}`;
-    (isHook(name) ? hooks : requests).append(h("option", { value: name, text: label }));
+    (isHook(name) ? hooks : isResponse(name) ? responses : requests).append(h("option", { value: name, text: label }));
   }
-  sel.append(requests, hooks);
+  sel.append(requests, hooks, responses);
   sel.value = value;
 }
 
@@ -248,9 +253,10 @@ function pickTemplate(id) {
 function renderRoute() {
   const m = meta();
   const hook = isHook();
-  $("route-method").textContent = hook ? "POST" : m.method;
-  $("route-method").dataset.method = hook ? "HOOK" : m.method;
-  $("route-path").textContent = hook ? t("hookRoute") : m.path;
+  const answered = isResponse() ? meta(m.response_to) : null;
+  $("route-method").textContent = hook ? "POST" : answered ? "200" : m.method;
+  $("route-method").dataset.method = hook ? "HOOK" : answered ? "RESPONSE" : m.method;
+  $("route-path").textContent = hook ? t("hookRoute") : answered ? t("responseRoute", { method: answered.method, path: answered.path }) : m.path;
   $("route-title").textContent = state.endpoint === "history" ? t("historyNote") : "";
   const tpl = currentTemplate();
   const src = $("template-source");
@@ -262,7 +268,7 @@ function renderRoute() {
     }
   }
   for (const el of document.querySelectorAll(".request-only")) {
-    el.hidden = hook;
+    el.hidden = hook || answered !== null;
   }
   for (const el of document.querySelectorAll(".hook-only")) {
     el.hidden = !hook;
@@ -307,7 +313,7 @@ function historyQuery(text) {
 }
 
 function updatePath() {
-  if (isHook()) {
+  if (isHook() || isResponse()) {
     return;
   }
   const path = buildPath();
@@ -679,6 +685,10 @@ function doSign() {
   const out = $("sign-out");
   out.replaceChildren();
   state.signView = null;
+  if (isResponse()) {
+    out.append(banner("warn", esc(t("responseNotSigned"))));
+    return;
+  }
   if (secret === "") {
     out.append(banner("error", esc(t("needSecret")), { "data-kind": "need-secret" }));
     $("secret").focus();
@@ -921,24 +931,6 @@ function renderDiagnose() {
 
 // ---- webhook --------------------------------------------------------------------------------
 
-function hookEndpoint(json) {
-  if (json === null || typeof json !== "object") {
-    return null;
-  }
-  if (json.message && typeof json.message === "object") {
-    return "webhook_message";
-  }
-  if (json.action && typeof json.action === "object") {
-    if (json.action.typing) {
-      return "webhook_typing";
-    }
-    if (json.action.reaction) {
-      return "webhook_reaction";
-    }
-  }
-  return null;
-}
-
 function doVerifyHook() {
   const out = $("hook-out");
   out.replaceChildren();
@@ -963,7 +955,7 @@ function doVerifyHook() {
     } catch {
       notJson = true;
     }
-    const endpoint = notJson ? null : hookEndpoint(json);
+    const endpoint = notJson ? null : kit.webhookEndpoint(body);
     const report = endpoint ? kit.validate(endpoint, body, { lang: state.lang }) : null;
     state.hookView = { outcome, endpoint, report, notJson };
   } catch (e) {

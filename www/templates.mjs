@@ -1,8 +1,9 @@
-// The playground's templates: the docs' example requests (generated into
-// pkg/docs-examples.mjs by scripts/build-playground.mjs from tests/vectors/) plus the
-// variants the docs describe in their tables but do not print as a whole body: one
-// send_message per message type, edits, a reply and a forward, and the typing and reaction
-// hooks (SPEC §2). The variants reuse the ids and people of the docs' step-by-step example.
+// The playground's templates: the docs' example bodies of both revisions, hooks and
+// responses included (generated into pkg/docs-examples.mjs by scripts/build-playground.mjs
+// from tests/vectors/), plus the variants the docs describe in their tables but do not print
+// as a whole body: one send_message per message type, edits, a reply and a forward, a shared
+// post, the typing and reaction hooks (SPEC §2). The variants reuse the ids and people of the
+// docs' step-by-step example.
 import docsExamples from "./pkg/docs-examples.mjs";
 
 const SENDER = {
@@ -84,6 +85,24 @@ const VARIANTS = [
     { account_id: "52e591f7-c98f-4255-8495-827210138c81", time: 1639572262, action: { reaction: { message: { id: "0371a0ff-b78a-4c7b-8538-a7d547e10692", client_id: "my_int-5f2836a8ca481" }, user: { id: "76fc2bea-902f-425c-9a3d-dcdac4766090" }, conversation: { id: "8e4d4baa-9e6c-4a88-838a-5f62be227bdc", client_id: "my_int-d5a421f7f218" }, type: "unreact" } } }],
   ["history/first_page", "history", "more", "first page (limit 50)", "первая страница (limit 50)", "chat-api-reference.md, history: limit 1..50, offset ≥ 0",
     { limit: 50, offset: 0 }],
+  ["send_message/shared_post", "send_message", "types", "text sharing a post (shared_post)", "текст с постом (shared_post)", `current/${TABLE}, message.shared_post`,
+    incoming(11, { type: "text", text: "Посмотрите этот пост", shared_post: { url: "https://www.example.com/@example/post/7490", preview_permalink: "https://example.com/previews/7490.jpg", type: "post", site_name: "Example" } })],
+  ["send_message/video_duration", "send_message", "types", "video with its length (media_duration)", "видео с длительностью (media_duration)", `current/${TABLE}: media_duration, seconds`,
+    incoming(12, { type: "video", text: "", media: "https://example.com/files/review.mp4", file_name: "review.mp4", file_size: 10485760, media_duration: 42 })],
+  ["send_message/edit_delivery_status_current", "send_message", "edit", "edit: delivery status in message (current docs)", "редактирование: статус доставки в message (текущая документация)", "current/chat-api-reference.md, message.delivery_status (edit_message only)",
+    { event_type: "edit_message", payload: { msgid: "my_int-5f2836a8ca477", conversation_id: "my_int-d5a421f7f218", message: { type: "text", text: "Сообщение от менеджера", delivery_status: { status_code: 2 } } } }],
+  ["send_message/incoming_by_ref", "send_message", "types", "client's answer to «Написать первым» (conversation_ref_id)", "ответ клиента на «Написать первым» (conversation_ref_id)", "current/chat-api-reference.md, payload.conversation_ref_id; SPEC §5.6",
+    (() => {
+      const b = incoming(13, { type: "text", text: "Здравствуйте!" });
+      b.payload.conversation_ref_id = "8e4d4baa-9e6c-4a88-838a-5f62be227bdc";
+      return b;
+    })()],
+  ["react/by_conversation_ref_id", "react", "more", "reaction by amoCRM's chat and message ids (conversation_ref_id, id)", "реакция по ID чата и сообщения в amoCRM (conversation_ref_id, id)", "current/chat-api-reference.md, react: conversation_ref_id «Необязательно, если передан conversation_id»",
+    { conversation_ref_id: "8e4d4baa-9e6c-4a88-838a-5f62be227bdc", id: "0371a0ff-b78a-4c7b-8538-a7d547e10692", user: { ref_id: "76fc2bea-902f-425c-9a3d-dcdac4766090" }, type: "react", emoji: "👍" }],
+  ["typing/duration", "typing", "more", "typing for 10 s (duration_ms)", "печатает 10 с (duration_ms)", "current/chat-api-reference.md, typing: duration_ms, default 5000",
+    { conversation_id: "my_int-d5a421f7f218", duration_ms: 10000, sender: { id: "my_int-1376265f-86df-4c49-a0c3-a4816df41af8" } }],
+  ["delivery_status/delivered", "delivery_status", "more", "delivered (status_code 1)", "доставлено (status_code 1)", "current/chat-api-reference.md, delivery status: status_code; error_code and error only with -1",
+    { status_code: 1 }],
 ];
 
 // Labels of the docs' examples, by id.
@@ -110,6 +129,24 @@ const DOCS_LABELS = {
   "import/send_message_client": ["import: a client's message", "импорт: сообщение клиента"],
   "import/send_message_manager": ["import: a manager's message", "импорт: сообщение менеджера"],
   "import/history": ["import example (signed in the docs)", "пример импорта (подписан в документации)"],
+  "current/connect": ["current docs (is_time_window_disabled)", "текущая документация (is_time_window_disabled)"],
+  "current/delivery_status": ["current docs (status_code, error 905)", "текущая документация (status_code, ошибка 905)"],
+  "current/comment_incoming": ["comment from a client (message.post)", "комментарий клиента (message.post)"],
+  "current/comment_reply_manager": ["a manager's reply to a comment", "ответ менеджера на комментарий"],
+  "webhooks/message": ["message hook v2 (webhooks page: markup, template)", "хук сообщения v2 (страница хуков: markup, template)"],
+  "webhooks/list_message": ["message hook v2 with a List Message", "хук сообщения v2 с List Message"],
+  "webhooks/typing": ["typing hook (webhooks page, post_id)", "хук «печатает» (страница хуков, post_id)"],
+  "webhooks/reaction": ["reaction hook (webhooks page)", "хук реакции (страница хуков)"],
+  "webhooks/comment_reply": ["a manager's reply to a comment (message.message.post)", "ответ менеджера на комментарий (message.message.post)"],
+  "webhooks/message_v1": ["message hook v1 (deprecated)", "хук сообщения v1 (устаревший)"],
+  "responses/connect": ["reference example", "пример из справочника"],
+  "responses/create_chat": ["reference example", "пример из справочника"],
+  "responses/send_message": ["reference example (current fields)", "пример из справочника (текущие поля)"],
+  "responses/comment": ["answer to a comment", "ответ на отправку комментария"],
+  "responses/history": ["reference example", "пример из справочника"],
+  "step-by-step/connect_response": ["step by step", "пошагово"],
+  "step-by-step/send_message_response": ["step by step (older fields: msgid, ref_id)", "пошагово (прежние поля: msgid, ref_id)"],
+  "step-by-step/create_chat_response": ["step by step (profile nested)", "пошагово (profile вложен)"],
 };
 
 function docsGroup(id) {
@@ -159,6 +196,11 @@ export const DEFAULT_TEMPLATE = {
   webhook_message: "step-by-step/webhook_message",
   webhook_typing: "webhook_typing/typing",
   webhook_reaction: "webhook_reaction/react",
+  webhook_message_v1: "webhooks/message_v1",
+  connect_response: "responses/connect",
+  create_chat_response: "responses/create_chat",
+  send_message_response: "responses/send_message",
+  history_response: "responses/history",
 };
 
 /** Display order of groups inside an endpoint's template list. */

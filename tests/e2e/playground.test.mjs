@@ -122,7 +122,8 @@ test("the page loads the wasm core from localhost and lists every endpoint with 
   const endpoints = await page.$$eval("#endpoint option", (os) => os.map((o) => o.value));
   assert.deepEqual(endpoints, [
     "connect", "disconnect", "create_chat", "send_message", "delivery_status", "history",
-    "typing", "react", "webhook_message", "webhook_typing", "webhook_reaction",
+    "typing", "react", "webhook_message", "webhook_typing", "webhook_reaction", "webhook_message_v1",
+    "connect_response", "create_chat_response", "send_message_response", "history_response",
   ]);
   for (const ep of endpoints) {
     await page.selectOption("#endpoint", ep);
@@ -355,12 +356,32 @@ test("webhook: verifies with the right signature, rejects a wrong one, validates
   assert.equal(await page.inputValue("#hook-sig"), good);
 
   // A hook whose body breaks a rule: still verified, and the problem is listed.
-  const broken = body.replace('"type":"text",', "");
+  const broken = body.replace('"file_size":0', '"file_size":"0"');
+  assert.notEqual(broken, body);
   await page.fill("#hook-body", broken);
   await page.fill("#hook-sig", hmac(SECRET, broken));
   await page.click("#hook-verify");
   await page.waitForSelector('#hook-verdict[data-ok="true"]');
-  assert.equal(await page.locator('#hook-issues li[data-path="/message/message/type"][data-code="required"]').count(), 1);
+  assert.equal(await page.locator('#hook-issues li[data-path="/message/message/file_size"][data-code="type"]').count(), 1);
+
+  // A v1 hook (the flat body) is recognised by the core and validated as such.
+  const v1 = '{"receiver":"b55770b5","conversation_id":"a4a5ab10","msec_timestamp":1596470952116,"type":"text","text":"?","media":"","thumbnail":"","file_name":"","file_size":0}';
+  await page.fill("#hook-body", v1);
+  await page.fill("#hook-sig", hmac(SECRET, v1));
+  await page.click("#hook-verify");
+  await page.waitForSelector('#hook-verdict[data-ok="true"]');
+  assert.match(await page.textContent("#hook-out h3"), /webhook_message_v1/);
+  assert.match(await page.textContent("#hook-validity"), /✓/);
+});
+
+test("responses: no route, not signed, validated like hooks", async () => {
+  await pick("send_message_response", "responses/send_message");
+  assert.equal(await page.textContent("#route-method"), "200");
+  assert.match(await page.textContent("#route-path"), /POST \/v2\/origin\/custom\/\{scope_id\}/);
+  assert.match(await page.textContent("#status"), /✓/);
+  await page.click("#tab-sign");
+  await page.click("#sign");
+  assert.match(await page.textContent("#sign-out"), /not signed/);
 });
 
 test("screenshot: a broken payload signed anyway (target/e2e/playground.png)", async () => {
