@@ -264,7 +264,15 @@ fn bad_input_throws_typed_errors_and_the_module_keeps_working() {
     assert_eq!(get(&r, "ok"), JsValue::TRUE);
     let r = raw_verify_webhook(&list, b"body", &sig.to_uppercase()).expect("answers");
     assert_eq!(get_str(&r, "reason"), "malformed_signature");
-    assert_eq!(raw_endpoints().unchecked_into::<Array>().length(), 11);
+    assert_eq!(
+        raw_endpoints().unchecked_into::<Array>().length() as usize,
+        amojo_kit::Endpoint::ALL.len()
+    );
+    assert_eq!(
+        raw_classify_webhook(br#"{"conversation_id":"c","receiver":"r"}"#),
+        JsValue::from_str("webhook_message_v1")
+    );
+    assert_eq!(raw_classify_webhook(b"[1]"), JsValue::NULL);
     let r = report(raw_validate_request(
         "GET",
         "/v2/origin/custom/s/chats/c/history?limit=51",
