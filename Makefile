@@ -1,30 +1,38 @@
 # The commands people run. Each installs what it needs (beyond Rust itself) first.
 CARGO ?= cargo
 
-.PHONY: demo test lint generate playground bench setup-rust setup-wasm pkg test-wasm setup-fuzz fuzz fuzz-smoke
+.PHONY: demo test check lint doc generate playground bench setup-rust setup-wasm pkg test-wasm setup-fuzz fuzz fuzz-smoke
 
 ## demo: validate, sign and verify the docs' sample requests (Rust, then Node on the npm package)
 demo: pkg
 	$(CARGO) run --quiet --release --example demo
 	node examples/node-demo.mjs
 
-## test: fmt, clippy, every Rust test (native and wasm under Node), the npm package's tests
-test: lint
-	$(CARGO) test --all-targets
-	$(CARGO) test --doc
+## test: everything: `check`, the wasm exports under Node, the npm package's tests, the
+## playground in Chromium, the schema cross-check and a fuzz smoke run
+test: check
 	$(MAKE) test-wasm pkg
 	node --test tests/js/
 	node --test tests/e2e/
 	$(PY) tests/schema_crosscheck.py
 	$(MAKE) fuzz-smoke
 
-## generate: regenerate committed artefacts (payload typings) from the Rust rule tables
+## check: the everyday loop: fmt, clippy, docs, every native Rust test (the core, the CLI,
+## the freshness of the generated schemas and typings)
+check: lint doc
+	$(CARGO) test --locked --workspace --all-targets --all-features
+	$(CARGO) test --locked --doc
+
+## generate: regenerate committed artefacts (JSON Schemas, payload typings) from the rule tables
 generate: setup-rust
-	AMOJO_REGENERATE=1 $(CARGO) test --quiet --test generated
+	AMOJO_REGENERATE=1 $(CARGO) test --quiet --locked --features schema --test generated
 
 lint: setup-rust
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --locked --workspace --all-targets --all-features -- -D warnings
+
+doc: setup-rust
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --no-deps --workspace --all-features
 
 # rustfmt and clippy ship with rustup's default profile; add them only when missing.
 setup-rust:
@@ -34,7 +42,7 @@ setup-rust:
 
 # ---- WebAssembly package ------------------------------------------------------------------
 WASM_TARGET := wasm32-unknown-unknown
-WASM := target/$(WASM_TARGET)/release/amojo_kit.wasm
+WASM := target/$(WASM_TARGET)/release/amojo_wasm.wasm
 # The bindgen CLI must equal the wasm-bindgen crate pinned in Cargo.lock.
 BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
 TOOLS := $(CURDIR)/target/tools
@@ -60,7 +68,7 @@ setup-wasm: setup-rust
 
 ## pkg: build the npm package into pkg/ (Node CJS + ESM, browsers)
 pkg: setup-wasm
-	$(CARGO) build --lib --release --target $(WASM_TARGET)
+	$(CARGO) build --locked -p amojo-wasm --lib --release --target $(WASM_TARGET)
 	rm -rf target/bindgen
 	wasm-bindgen --target web --out-dir target/bindgen/web --out-name amojo_kit $(WASM)
 	wasm-bindgen --target nodejs --out-dir target/bindgen/node --out-name amojo_kit $(WASM)
@@ -81,8 +89,8 @@ bench: pkg
 
 ## test-wasm: the wasm exports under Node (wasm-bindgen-test)
 test-wasm: setup-wasm
-	$(CARGO) clippy --target $(WASM_TARGET) --lib --test wasm -- -D warnings
-	$(CARGO) test --target $(WASM_TARGET) --test wasm
+	$(CARGO) clippy --locked -p amojo-wasm --target $(WASM_TARGET) --lib --test wasm -- -D warnings
+	$(CARGO) test --locked -p amojo-wasm --target $(WASM_TARGET) --test wasm
 
 # ---- Fuzzing (cargo-fuzz / libFuzzer) -----------------------------------------------------
 CARGO_FUZZ_VERSION := 0.13.2

@@ -16,10 +16,6 @@ use serde_json::Value;
 
 const BASE: &str = "https://amojo.amocrm.ru";
 
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
 fn main() -> ExitCode {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -62,7 +58,7 @@ fn main() -> ExitCode {
             report.warnings.len()
         );
         for i in report.errors.iter().chain(&report.warnings) {
-            println!("     {} {} {}", i.path, i.code.as_str(), i.message);
+            println!("     {} {} {}", i.path, i.code.code(), i.message);
         }
         let signed = match sign_request(
             &RequestToSign {
@@ -115,20 +111,14 @@ fn main() -> ExitCode {
             println!("{n}: {val}");
         }
         println!();
-        let target = format!(
-            "{BASE}{}",
-            amojo_kit::sign::signing_path(url).unwrap_or("/")
-        );
-        let mut curl = format!("curl -X {method} {}", shell_quote(&target));
-        for (n, val) in signed.headers() {
-            curl.push_str(&format!(
-                " \\\n  -H {}",
-                shell_quote(&format!("{n}: {val}"))
-            ));
-        }
-        if !body.is_empty() {
-            curl.push_str(&format!(" \\\n  --data-binary {}", shell_quote(&body)));
-        }
+        let curl = amojo_kit::curl_command(
+            &signed,
+            BASE,
+            url,
+            amojo_kit::CurlBody::Bytes(body.as_bytes()),
+        )
+        .map(|c| String::from_utf8_lossy(&c).into_owned())
+        .unwrap_or_default();
         println!("{curl}\n");
     }
     if failures > 0 {

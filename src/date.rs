@@ -16,6 +16,7 @@ pub const MAX_UNIX: i64 = 253_402_300_799;
 
 /// A date that could not be formatted or parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DateError {
     /// The unix time is outside `MIN_UNIX..=MAX_UNIX`.
     OutOfRange(i64),
@@ -82,7 +83,7 @@ pub(crate) const RFC2822_LEN: usize = 31;
 ///
 /// [`DateError::OutOfRange`] when `unix` is before 1970 or after year 9999.
 pub fn format_rfc2822(unix: i64) -> Result<String, DateError> {
-    format_rfc2822_bytes(unix).map(|b| crate::sign::ascii_string(&b))
+    format_rfc2822_bytes(unix).map(|b| b.iter().map(|&c| char::from(c)).collect())
 }
 
 /// [`format_rfc2822`] into a fixed array of ASCII, byte by byte (no `fmt`, no allocation:
@@ -245,7 +246,7 @@ fn weekday_index(w: &[u8]) -> Option<usize> {
 /// # Errors
 ///
 /// [`DateError::Invalid`] naming the first part that does not parse, or
-/// [`DateError::OutOfRange`] for years before 1970 or after 9999.
+/// [`DateError::OutOfRange`] with the unix time of an instant before 1970 or after 9999.
 pub fn parse_date(text: &str) -> Result<ParsedDate, DateError> {
     let mut c = Cursor {
         s: text.trim().as_bytes(),
@@ -329,9 +330,6 @@ pub fn parse_date(text: &str) -> Result<ParsedDate, DateError> {
         return Err(DateError::Invalid("unexpected text after the zone"));
     }
     let offset = zone.ok_or(DateError::Invalid("expected a zone"))?;
-    if !(1970..=9999).contains(&year) {
-        return Err(DateError::OutOfRange(year));
-    }
     if day == 0 || day > days_in_month(year, month) {
         return Err(DateError::Invalid("day out of range for the month"));
     }
@@ -341,6 +339,10 @@ pub fn parse_date(text: &str) -> Result<ParsedDate, DateError> {
     let days = days_from_civil(year, month, day);
     // A leap second (:60) counts as the next second.
     let unix = days * 86_400 + h * 3600 + mi * 60 + s - offset;
+    // The instant, not the year: `01 Jan 1970 00:00:00 +0100` is before 1970.
+    if !(MIN_UNIX..=MAX_UNIX).contains(&unix) {
+        return Err(DateError::OutOfRange(unix));
+    }
     let real_wd = (days + 3).rem_euclid(7) as usize;
     Ok(ParsedDate {
         unix,
@@ -438,6 +440,34 @@ mod tests {
         assert_eq!(
             format_rfc2822(MAX_UNIX + 1),
             Err(DateError::OutOfRange(MAX_UNIX + 1))
+        );
+    }
+
+    /// Parsing checks the instant against the same range, and says which instant (it once
+    /// put the year where the unix time belongs, and let a pre-1970 instant through).
+    #[test]
+    fn parsed_instants_outside_the_range() {
+        assert_eq!(
+            parse_date("Wed, 15 Dec 1969 23:12:55 +0000"),
+            Err(DateError::OutOfRange(-1_385_225))
+        );
+        assert_eq!(
+            parse_date("Thu, 01 Jan 1970 00:00:00 +0100"),
+            Err(DateError::OutOfRange(-3600))
+        );
+        assert_eq!(
+            parse_date("Thu, 01 Jan 1970 00:00:00 -0100").map(|p| p.unix),
+            Ok(3600)
+        );
+        assert_eq!(
+            parse_date("Fri, 31 Dec 9999 23:59:59 -0001"),
+            Err(DateError::OutOfRange(MAX_UNIX + 60))
+        );
+        assert_eq!(
+            parse_date("Sat, 01 Jan 0000 00:00:00 +0000").map_err(|e| e.to_string()),
+            Err(
+                "unix time -62167219200 is outside the supported range 0..=253402300799".to_owned()
+            )
         );
     }
 

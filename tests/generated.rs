@@ -21,7 +21,7 @@ fn check(rel: &str, fresh: &str) {
 fn payload_typings_are_fresh() {
     check(
         "pkg-template/payloads.d.ts",
-        &amojo_kit::validate::typescript_declarations(),
+        &amojo_kit::typescript_declarations(),
     );
 }
 
@@ -46,13 +46,10 @@ fn pretty(v: &serde_json::Value) -> String {
 #[test]
 fn json_schemas_are_fresh() {
     for e in amojo_kit::Endpoint::ALL {
-        let schema = amojo_kit::validate::json_schema(e, &examples(e.as_str()));
+        let schema = amojo_kit::json_schema(e, &examples(e.as_str()));
         check(&format!("schemas/{}.json", e.as_str()), &pretty(&schema));
     }
-    check(
-        "schemas/index.json",
-        &pretty(&amojo_kit::validate::schema_index()),
-    );
+    check("schemas/index.json", &pretty(&amojo_kit::schema_index()));
 }
 
 #[test]

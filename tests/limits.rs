@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use amojo_kit::{Endpoint, ValidateOptions, validate};
 
 fn codes(r: &amojo_kit::Report) -> Vec<&'static str> {
-    r.errors.iter().map(|i| i.code.as_str()).collect()
+    r.errors.iter().map(|i| i.code.code()).collect()
 }
 
 fn bounded(body: &[u8], opts: &ValidateOptions) -> amojo_kit::Report {

@@ -54,7 +54,7 @@ fn every_real_world_body_gets_its_verdict() {
                 report
                     .errors
                     .iter()
-                    .map(|i| (&i.path, i.code.as_str()))
+                    .map(|i| (&i.path, i.code.code()))
                     .collect::<Vec<_>>()
             ));
         }

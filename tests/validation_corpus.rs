@@ -152,7 +152,7 @@ fn input<'a>(file: &str, case: &'a Case) -> Result<Input<'a>, String> {
     if case.method.is_some() || case.path.is_some() || case.endpoint.is_some() {
         return Err("`method`, `path` and `endpoint` belong in requests.json".to_owned());
     }
-    let ep = Endpoint::from_str(file)?;
+    let ep = Endpoint::from_str(file).map_err(|e| e.to_string())?;
     if let Some(q) = &case.query {
         if ep != Endpoint::History {
             return Err("`query` is for history.json only".to_owned());
@@ -169,7 +169,7 @@ fn input<'a>(file: &str, case: &'a Case) -> Result<Input<'a>, String> {
 fn pairs(issues: &[Issue]) -> Vec<(String, String)> {
     let mut v: Vec<_> = issues
         .iter()
-        .map(|i| (i.path.clone(), i.code.as_str().to_owned()))
+        .map(|i| (i.path.clone(), i.code.code().to_owned()))
         .collect();
     v.sort();
     v
@@ -257,7 +257,7 @@ fn check_report(case: &Case, report: &Report, problems: &mut Vec<String>) {
             let Some(s) = &w.suggestion else { continue };
             let found: Vec<Option<String>> = got
                 .iter()
-                .filter(|i| i.path == w.path && i.code.as_str() == w.code)
+                .filter(|i| i.path == w.path && i.code.code() == w.code)
                 .map(suggestion_of)
                 .collect();
             if !found.is_empty() && !found.contains(s) {
@@ -284,7 +284,7 @@ fn check_russian(en: &Report, ru: &Report, problems: &mut Vec<String>) {
     ] {
         let key = |v: &[Issue]| -> Vec<(String, String)> {
             v.iter()
-                .map(|i| (i.path.clone(), i.code.as_str().to_owned()))
+                .map(|i| (i.path.clone(), i.code.code().to_owned()))
                 .collect()
         };
         if key(e) != key(r) {
@@ -300,7 +300,7 @@ fn check_russian(en: &Report, ru: &Report, problems: &mut Vec<String>) {
                 problems.push(format!(
                     "{kind}: {:?} {}: empty message (en {:?}, ru {:?})",
                     a.path,
-                    a.code.as_str(),
+                    a.code.code(),
                     a.message,
                     b.message
                 ));
@@ -308,7 +308,7 @@ fn check_russian(en: &Report, ru: &Report, problems: &mut Vec<String>) {
                 problems.push(format!(
                     "{kind}: {:?} {}: Russian message equals English: {:?}",
                     a.path,
-                    a.code.as_str(),
+                    a.code.code(),
                     a.message
                 ));
             }

@@ -86,7 +86,7 @@ fuzz_target!(|input: (u8, J)| {
             let codes = |r: &amojo_kit::Report| {
                 r.errors
                     .iter()
-                    .map(|i| (i.path.clone(), i.code.as_str()))
+                    .map(|i| (i.path.clone(), i.code.code()))
                     .collect::<Vec<_>>()
             };
             assert_eq!(codes(&by_value), codes(&by_bytes), "{text}");

@@ -34,13 +34,15 @@ impl BodyStyle {
 }
 
 impl FromStr for BodyStyle {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::ParseNameError;
+    fn from_str(s: &str) -> Result<Self, crate::ParseNameError> {
         match s {
             "compact" => Ok(BodyStyle::Compact),
             "php" => Ok(BodyStyle::Php),
-            _ => Err(format!(
-                "unknown body style `{s}`; expected `compact` or `php`"
+            _ => Err(crate::ParseNameError::new(
+                "body style",
+                s,
+                &["compact", "php"],
             )),
         }
     }

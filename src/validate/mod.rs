@@ -6,23 +6,28 @@
 mod messages;
 mod request;
 pub(crate) mod rules;
+#[cfg(feature = "schema")]
 mod schema;
 mod suggest;
+#[cfg(feature = "schema")]
 mod typescript;
 
-use std::fmt;
 use std::str::FromStr;
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
 use serde_json::Value;
 
+pub use crate::endpoint::Endpoint;
+use crate::endpoint::ParseNameError;
 use crate::json::{self, Entries, Node, Num, Path, lookup, push_usize, same_key};
 use rules::{Cond, Field, Kind, P, Rule, Shape};
 
 pub use request::{validate_query, validate_request};
+#[cfg(feature = "schema")]
 pub use schema::{INEXPRESSIBLE, json_schema, schema_index};
-pub use suggest::suggest;
+pub(crate) use suggest::suggest;
+#[cfg(feature = "schema")]
 pub use typescript::typescript_declarations;
 
 /// Default cap on the number of issues reported (errors and warnings together).
@@ -32,180 +37,25 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 /// Default deepest nesting parsed: 32 (the deepest documented body nests 6 levels).
 pub const DEFAULT_MAX_DEPTH: usize = 32;
 
-/// An API body the validator knows: the request endpoints, the hooks amoCRM sends and the
-/// responses the API answers with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Endpoint {
-    /// `POST /v2/origin/custom/{channel_id}/connect`
-    Connect,
-    /// `DELETE /v2/origin/custom/{channel_id}/disconnect`
-    Disconnect,
-    /// `POST /v2/origin/custom/{scope_id}/chats`
-    CreateChat,
-    /// `POST /v2/origin/custom/{scope_id}` (new_message and edit_message, comments)
-    SendMessage,
-    /// `POST /v2/origin/custom/{scope_id}/{msgid}/delivery_status`
-    DeliveryStatus,
-    /// `GET /v2/origin/custom/{scope_id}/chats/{conversation_id}/history` (its query)
-    History,
-    /// `POST /v2/origin/custom/{scope_id}/typing`
-    Typing,
-    /// `POST /v2/origin/custom/{scope_id}/react`
-    React,
-    /// Message hook v2 (amoCRM → integration), comment replies included.
-    WebhookMessage,
-    /// Typing hook.
-    WebhookTyping,
-    /// Reaction hook.
-    WebhookReaction,
-    /// Message hook v1 (the flat, deprecated body).
-    WebhookMessageV1,
-    /// The body of a 200 answer to `connect`.
-    ConnectResponse,
-    /// The body of a 200 answer to `create_chat`.
-    CreateChatResponse,
-    /// The body of a 200 answer to `send_message` (and to a comment).
-    SendMessageResponse,
-    /// The body of a 200 answer to `history` (a chat without messages answers 204).
-    HistoryResponse,
-}
-
-impl Endpoint {
-    /// Every endpoint: requests in the docs' order, then hooks, then responses.
-    pub const ALL: [Endpoint; 16] = [
-        Endpoint::Connect,
-        Endpoint::Disconnect,
-        Endpoint::CreateChat,
-        Endpoint::SendMessage,
-        Endpoint::DeliveryStatus,
-        Endpoint::History,
-        Endpoint::Typing,
-        Endpoint::React,
-        Endpoint::WebhookMessage,
-        Endpoint::WebhookTyping,
-        Endpoint::WebhookReaction,
-        Endpoint::WebhookMessageV1,
-        Endpoint::ConnectResponse,
-        Endpoint::CreateChatResponse,
-        Endpoint::SendMessageResponse,
-        Endpoint::HistoryResponse,
-    ];
-
-    /// Stable name (`send_message`, `webhook_typing`, `connect_response`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Endpoint::Connect => "connect",
-            Endpoint::Disconnect => "disconnect",
-            Endpoint::CreateChat => "create_chat",
-            Endpoint::SendMessage => "send_message",
-            Endpoint::DeliveryStatus => "delivery_status",
-            Endpoint::History => "history",
-            Endpoint::Typing => "typing",
-            Endpoint::React => "react",
-            Endpoint::WebhookMessage => "webhook_message",
-            Endpoint::WebhookTyping => "webhook_typing",
-            Endpoint::WebhookReaction => "webhook_reaction",
-            Endpoint::WebhookMessageV1 => "webhook_message_v1",
-            Endpoint::ConnectResponse => "connect_response",
-            Endpoint::CreateChatResponse => "create_chat_response",
-            Endpoint::SendMessageResponse => "send_message_response",
-            Endpoint::HistoryResponse => "history_response",
-        }
-    }
-
-    /// Whether this is a hook body sent by amoCRM.
-    pub fn is_webhook(self) -> bool {
-        matches!(
-            self,
-            Endpoint::WebhookMessage
-                | Endpoint::WebhookTyping
-                | Endpoint::WebhookReaction
-                | Endpoint::WebhookMessageV1
-        )
-    }
-
-    /// The request a response endpoint answers (`connect_response` → `connect`); `None` for
-    /// requests and hooks.
-    pub fn response_to(self) -> Option<Endpoint> {
-        match self {
-            Endpoint::ConnectResponse => Some(Endpoint::Connect),
-            Endpoint::CreateChatResponse => Some(Endpoint::CreateChat),
-            Endpoint::SendMessageResponse => Some(Endpoint::SendMessage),
-            Endpoint::HistoryResponse => Some(Endpoint::History),
-            _ => None,
-        }
-    }
-
-    /// Whether the body comes from amoCRM (a hook or a response) and is validated leniently
-    /// (SPEC §5.4): nulls and undocumented enum values pass, only what makes the body
-    /// unusable is an error.
-    pub fn is_lenient(self) -> bool {
-        self.is_webhook() || self.response_to().is_some()
-    }
-
-    /// HTTP method and path template of a request endpoint; `None` for hooks and responses.
-    pub fn route(self) -> Option<(&'static str, &'static str)> {
-        Some(match self {
-            Endpoint::Connect => ("POST", "/v2/origin/custom/{channel_id}/connect"),
-            Endpoint::Disconnect => ("DELETE", "/v2/origin/custom/{channel_id}/disconnect"),
-            Endpoint::CreateChat => ("POST", "/v2/origin/custom/{scope_id}/chats"),
-            Endpoint::SendMessage => ("POST", "/v2/origin/custom/{scope_id}"),
-            Endpoint::DeliveryStatus => (
-                "POST",
-                "/v2/origin/custom/{scope_id}/{msgid}/delivery_status",
-            ),
-            Endpoint::History => (
-                "GET",
-                "/v2/origin/custom/{scope_id}/chats/{conversation_id}/history",
-            ),
-            Endpoint::Typing => ("POST", "/v2/origin/custom/{scope_id}/typing"),
-            Endpoint::React => ("POST", "/v2/origin/custom/{scope_id}/react"),
-            _ => return None,
-        })
-    }
-
-    pub(crate) fn shape(self) -> &'static Shape {
-        match self {
-            Endpoint::Connect => &rules::CONNECT,
-            Endpoint::Disconnect => &rules::DISCONNECT,
-            Endpoint::CreateChat => &rules::CREATE_CHAT,
-            Endpoint::SendMessage => &rules::SEND_MESSAGE,
-            Endpoint::DeliveryStatus => &rules::DELIVERY_STATUS,
-            Endpoint::History => &rules::HISTORY_QUERY,
-            Endpoint::Typing => &rules::TYPING,
-            Endpoint::React => &rules::REACT,
-            Endpoint::WebhookMessage => &rules::WEBHOOK_MESSAGE,
-            Endpoint::WebhookTyping => &rules::WEBHOOK_TYPING,
-            Endpoint::WebhookReaction => &rules::WEBHOOK_REACTION,
-            Endpoint::WebhookMessageV1 => &rules::WEBHOOK_MESSAGE_V1,
-            Endpoint::ConnectResponse => &rules::CONNECT_RESPONSE,
-            Endpoint::CreateChatResponse => &rules::CREATE_CHAT_RESPONSE,
-            Endpoint::SendMessageResponse => &rules::SEND_MESSAGE_RESPONSE,
-            Endpoint::HistoryResponse => &rules::HISTORY_RESPONSE,
-        }
-    }
-
-    /// Which hook a parsed hook body is, by its envelope: `message` (v2, comment replies
-    /// included), `action.typing`, `action.reaction`, or the flat v1 body (a top-level
-    /// `conversation_id`, `receiver` or `msec_timestamp`). `None` for anything else.
-    pub(crate) fn of_hook(body: &Node<'_>) -> Option<Endpoint> {
-        let obj = body.as_obj()?;
-        if lookup(obj, "message").is_some() {
-            return Some(Endpoint::WebhookMessage);
-        }
-        if let Some(action) = lookup(obj, "action").and_then(Node::as_obj) {
-            if lookup(action, "typing").is_some() {
-                return Some(Endpoint::WebhookTyping);
-            }
-            if lookup(action, "reaction").is_some() {
-                return Some(Endpoint::WebhookReaction);
-            }
-            return None;
-        }
-        ["conversation_id", "receiver", "msec_timestamp"]
-            .iter()
-            .any(|k| lookup(obj, k).is_some())
-            .then_some(Endpoint::WebhookMessageV1)
+/// The rule table of an endpoint's body.
+pub(crate) fn shape(e: Endpoint) -> &'static Shape {
+    match e {
+        Endpoint::Connect => &rules::CONNECT,
+        Endpoint::Disconnect => &rules::DISCONNECT,
+        Endpoint::CreateChat => &rules::CREATE_CHAT,
+        Endpoint::SendMessage => &rules::SEND_MESSAGE,
+        Endpoint::DeliveryStatus => &rules::DELIVERY_STATUS,
+        Endpoint::History => &rules::HISTORY_QUERY,
+        Endpoint::Typing => &rules::TYPING,
+        Endpoint::React => &rules::REACT,
+        Endpoint::WebhookMessage => &rules::WEBHOOK_MESSAGE,
+        Endpoint::WebhookTyping => &rules::WEBHOOK_TYPING,
+        Endpoint::WebhookReaction => &rules::WEBHOOK_REACTION,
+        Endpoint::WebhookMessageV1 => &rules::WEBHOOK_MESSAGE_V1,
+        Endpoint::ConnectResponse => &rules::CONNECT_RESPONSE,
+        Endpoint::CreateChatResponse => &rules::CREATE_CHAT_RESPONSE,
+        Endpoint::SendMessageResponse => &rules::SEND_MESSAGE_RESPONSE,
+        Endpoint::HistoryResponse => &rules::HISTORY_RESPONSE,
     }
 }
 
@@ -227,41 +77,11 @@ pub fn field_names() -> Vec<&'static str> {
     }
     let (mut seen, mut names) = (Vec::new(), Vec::new());
     for e in Endpoint::ALL {
-        walk(&Kind::Obj(e.shape()), &mut seen, &mut names);
+        walk(&Kind::Obj(shape(e)), &mut seen, &mut names);
     }
     names.sort_unstable();
     names.dedup();
     names
-}
-
-/// Which hook a received hook body is (see the four hook endpoints), or `None` when the
-/// body is not JSON or matches none of them. Classification looks only at the envelope;
-/// [`validate`] with the endpoint says whether the rest is as documented.
-pub fn classify_webhook(body: &[u8]) -> Option<Endpoint> {
-    let parsed = json::parse_node(body, DEFAULT_MAX_DEPTH).ok()?;
-    Endpoint::of_hook(&parsed.node)
-}
-
-impl fmt::Display for Endpoint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Endpoint {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Endpoint::ALL
-            .into_iter()
-            .find(|e| e.as_str() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Endpoint::ALL.iter().map(|e| e.as_str()).collect();
-                format!(
-                    "unknown endpoint `{s}`; expected one of {}",
-                    names.join(", ")
-                )
-            })
-    }
 }
 
 /// Language of issue messages.
@@ -275,12 +95,12 @@ pub enum Lang {
 }
 
 impl FromStr for Lang {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ParseNameError;
+    fn from_str(s: &str) -> Result<Self, ParseNameError> {
         match s {
             "en" => Ok(Lang::En),
             "ru" => Ok(Lang::Ru),
-            _ => Err(format!("unknown language `{s}`; expected `en` or `ru`")),
+            _ => Err(ParseNameError::new("language", s, &["en", "ru"])),
         }
     }
 }
@@ -340,6 +160,7 @@ impl JsonType {
 
 /// A stable machine code with the rule's parameters. Match on this, never on messages.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IssueCode {
     /// The body is not JSON (syntax error at line/column).
     InvalidJson {
@@ -500,7 +321,7 @@ impl IssueCode {
     ];
 
     /// Stable code string.
-    pub fn as_str(&self) -> &'static str {
+    pub fn code(&self) -> &'static str {
         match self {
             IssueCode::InvalidJson { .. } => "invalid_json",
             IssueCode::Type { .. } => "type",
@@ -561,7 +382,7 @@ impl Serialize for Issue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("path", &self.path)?;
-        m.serialize_entry("code", self.code.as_str())?;
+        m.serialize_entry("code", self.code.code())?;
         m.serialize_entry("message", &self.message)?;
         match &self.code {
             IssueCode::InvalidJson { line, column } => {
@@ -704,7 +525,7 @@ impl Issue {
         out.push_str("{\"path\":");
         str_json(&self.path, out);
         out.push_str(",\"code\":\"");
-        out.push_str(self.code.as_str());
+        out.push_str(self.code.code());
         out.push_str("\",\"message\":");
         str_json(&self.message, out);
         match &self.code {
@@ -977,7 +798,7 @@ fn check_root(endpoint: Endpoint, value: &Node<'_>, cx: &mut Ctx) {
             _ => Mode::New,
         };
     }
-    check_kind(&Kind::Obj(endpoint.shape()), value, &Path::ROOT, cx);
+    check_kind(&Kind::Obj(shape(endpoint)), value, &Path::ROOT, cx);
 }
 
 /// The JSON type a kind expects (for a `null` where a value is required).
@@ -1437,39 +1258,10 @@ mod tests {
     }
 
     #[test]
-    fn hooks_are_told_apart_by_their_envelope() {
-        let of = |s: &str| classify_webhook(s.as_bytes());
-        assert_eq!(of(r#"{"message":{}}"#), Some(Endpoint::WebhookMessage));
-        assert_eq!(
-            of(r#"{"action":{"typing":{}}}"#),
-            Some(Endpoint::WebhookTyping)
-        );
-        assert_eq!(
-            of(r#"{"action":{"reaction":{}}}"#),
-            Some(Endpoint::WebhookReaction)
-        );
-        assert_eq!(
-            of(r#"{"conversation_id":"c","type":"text"}"#),
-            Some(Endpoint::WebhookMessageV1)
-        );
-        for not_a_hook in [
-            "",
-            "[]",
-            "{}",
-            "null",
-            r#"{"action":{}}"#,
-            r#"{"action":1}"#,
-            "{",
-        ] {
-            assert_eq!(of(not_a_hook), None, "{not_a_hook}");
-        }
-    }
-
-    #[test]
     fn every_shape_fits_the_slot_array() {
         let mut seen = Vec::new();
         for e in Endpoint::ALL {
-            walk(&Kind::Obj(e.shape()), &mut seen);
+            walk(&Kind::Obj(shape(e)), &mut seen);
         }
         assert!(seen.len() > 20, "{seen:?}");
     }

@@ -4,9 +4,9 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::{Ctx, Endpoint, IssueCode, Report, ValidateOptions, check_root, validate_bytes_into};
+use crate::endpoint::{RouteError, match_route};
+use crate::http::query_of;
 use crate::json::{Node, Num, escape_pointer};
-use crate::route::{RouteError, match_route};
-use crate::sign::query_of;
 
 /// Validates a whole request: finds the endpoint from method and path, validates the body
 /// (or, for `history`, the query string and an empty body), and checks that path and body

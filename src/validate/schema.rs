@@ -371,7 +371,7 @@ impl<const N: usize> JsonSchema for Body<N> {
                 "else": { "properties": { "payload": new } }
             })
         } else {
-            g.object(e.shape(), Variant::New)
+            g.object(super::shape(e), Variant::New)
         };
         Schema::try_from(root).unwrap_or_default()
     }

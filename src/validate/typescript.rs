@@ -265,7 +265,7 @@ pub fn typescript_declarations() -> String {
     );
     let mut seen = BTreeSet::new();
     for e in Endpoint::ALL {
-        let shape = e.shape();
+        let shape = super::shape(e);
         let mut order = Vec::new();
         if e == Endpoint::SendMessage {
             // The body is a union on `event_type`; its payload table has a column per event.
@@ -290,7 +290,7 @@ pub fn typescript_declarations() -> String {
     let _ = writeln!(out, "\n/** The body type of each endpoint. */");
     let _ = writeln!(out, "export interface EndpointPayloads {{");
     for e in Endpoint::ALL {
-        let _ = writeln!(out, "  {}: {};", e.as_str(), e.shape().name);
+        let _ = writeln!(out, "  {}: {};", e.as_str(), super::shape(e).name);
     }
     let _ = writeln!(out, "}}");
     let _ = writeln!(out, "\nexport type Endpoint = keyof EndpointPayloads;");

@@ -79,7 +79,7 @@ pub fn run_validate(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> 
         None => Lang::En,
         Some(l) => l
             .parse()
-            .map_err(|e: String| CliError::usage("validate", e))?,
+            .map_err(|e: amojo_kit::ParseNameError| CliError::usage("validate", e.to_string()))?,
     };
     let mut opts = ValidateOptions {
         lang,
@@ -106,10 +106,11 @@ pub fn run_validate(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> 
             })?;
             return finish(&a, &validate(ep, &body, &opts), lang, out);
         }
-        Some(e) => Some(
-            e.parse()
-                .map_err(|e: String| CliError::usage("validate", e))?,
-        ),
+        Some(e) => {
+            Some(e.parse().map_err(|e: amojo_kit::ParseNameError| {
+                CliError::usage("validate", e.to_string())
+            })?)
+        }
     };
     let report = match (endpoint, a.get("method"), a.get("path")) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
@@ -193,7 +194,7 @@ fn print_human(out: &mut Vec<u8>, r: &Report, lang: Lang) -> Result<(), CliError
         .map(|i| shown_path(i).chars().count())
         .max()
         .unwrap_or(0);
-    let cw = all.iter().map(|i| i.code.as_str().len()).max().unwrap_or(0);
+    let cw = all.iter().map(|i| i.code.code().len()).max().unwrap_or(0);
     for i in &all {
         let sev = match i.severity {
             Severity::Error => "error",
@@ -205,7 +206,7 @@ fn print_human(out: &mut Vec<u8>, r: &Report, lang: Lang) -> Result<(), CliError
             out,
             "{sev:<7} {p}{:pad$}  {:<cw$}  {}",
             "",
-            i.code.as_str(),
+            i.code.code(),
             i.message
         )?;
     }

@@ -179,19 +179,14 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// POSIX shell single-quoting: `it's` → `'it'\''s'`. Works on raw bytes.
-pub fn shell_quote(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len() + 2);
-    out.push(b'\'');
-    for &b in bytes {
-        if b == b'\'' {
-            out.extend_from_slice(b"'\\''");
-        } else {
-            out.push(b);
-        }
-    }
-    out.push(b'\'');
-    out
+/// The candidate closest to a mistyped name (at most two edits away), for a did-you-mean.
+pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(name, c), *c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 /// Replaces every occurrence of each secret in `text` (for error messages, which may echo
@@ -224,12 +219,6 @@ mod tests {
         ] {
             assert_eq!(base64(i.as_bytes()), o);
         }
-    }
-
-    #[test]
-    fn quoting() {
-        assert_eq!(shell_quote(b"it's"), b"'it'\\''s'");
-        assert_eq!(shell_quote(b""), b"''");
     }
 
     #[test]

@@ -196,7 +196,7 @@ pub fn parse(cmd: &'static str, specs: &[Flag], argv: &[String]) -> Result<Args,
                 Some(s) => (s, format!("--{name}"), inline),
                 None => {
                     let names: Vec<&'static str> = specs.iter().map(|f| f.name).collect();
-                    let hint = amojo_kit::validate::suggest(name, &names)
+                    let hint = crate::util::suggest(name, &names)
                         .map(|s| format!(" (did you mean `--{s}`?)"))
                         .unwrap_or_default();
                     // Only the name is shown: `--secrt=VALUE` must not echo the value.

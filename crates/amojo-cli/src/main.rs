@@ -4,15 +4,10 @@
 //! unusable input data), 2 usage error. Output is built in memory and written once, so a
 //! closed stdout (`| head`) ends the process quietly instead of panicking.
 
-#[path = "amojo/args.rs"]
 mod args;
-#[path = "amojo/sign.rs"]
 mod sign;
-#[path = "amojo/util.rs"]
 mod util;
-#[path = "amojo/validate.rs"]
 mod validate;
-#[path = "amojo/verify.rs"]
 mod verify;
 
 use std::io::{self, Write};
@@ -69,7 +64,7 @@ fn help_of(cmd: &str) -> Option<&'static str> {
 }
 
 fn unknown_command(cmd: &str) -> CliError {
-    let hint = amojo_kit::validate::suggest(cmd, COMMANDS)
+    let hint = util::suggest(cmd, COMMANDS)
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default();
     let shown = if cmd.starts_with('-') {

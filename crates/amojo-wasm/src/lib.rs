@@ -6,14 +6,13 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Reflect, Uint8Array};
-use serde::Serialize;
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::sign::{KeyCache, SignError};
-use crate::validate::{Endpoint, Lang, ValidateOptions};
-use crate::verify::{Diagnosis, Headers, Reason, ReceivedRequest, Verified, VerifyOptions};
-use crate::{BodyStyle, DateInput, RequestToSign};
+use amojo_kit::{
+    BodyStyle, DateInput, Diagnosis, Endpoint, Headers, Lang, ReceivedRequest, RequestToSign,
+    SignError, SigningKey, ValidateOptions, VerifyOptions, VerifyOutcome,
+};
 
 /// A string for the host. Exports return strings as a `JsValue`, not a Rust `String`: a
 /// `String` comes back as a (pointer, length) pair of values, for which V8 compiles a
@@ -30,19 +29,44 @@ fn type_error(code: &str, message: &str) -> JsValue {
     e.into()
 }
 
-fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| type_error("internal", &e.to_string()))
+/// A plain JS object from (key, value) pairs, values absent (`None`) left out.
+fn object<'a>(entries: impl IntoIterator<Item = (&'a str, Option<JsValue>)>) -> JsValue {
+    let o = Object::new();
+    for (k, v) in entries {
+        if let Some(v) = v {
+            let _ = Reflect::set(&o, &JsValue::from_str(k), &v);
+        }
+    }
+    o.into()
+}
+
+/// The core's verification outcome with the JS API's names (`secretIndex`).
+fn outcome_entries(o: &VerifyOutcome) -> [(&'static str, Option<JsValue>); 6] {
+    [
+        ("ok", Some(JsValue::from_bool(o.ok))),
+        (
+            "secretIndex",
+            o.secret_index.map(|i| JsValue::from(i as u32)),
+        ),
+        ("reason", o.reason.map(JsValue::from_str)),
+        ("message", o.message.as_deref().map(JsValue::from_str)),
+        ("header", o.header.map(JsValue::from_str)),
+        ("skew", o.skew.map(|s| JsValue::from(s as f64))),
+    ]
+}
+
+fn outcome_js(r: &Result<amojo_kit::Verified, amojo_kit::Reason>) -> JsValue {
+    object(outcome_entries(&VerifyOutcome::from(r)))
 }
 
 fn lang(s: &str) -> Result<Lang, JsValue> {
     s.parse()
-        .map_err(|e: String| type_error("invalid_lang", &e))
+        .map_err(|e: amojo_kit::ParseNameError| type_error("invalid_lang", &e.to_string()))
 }
 
 fn endpoint(s: &str) -> Result<Endpoint, JsValue> {
     s.parse()
-        .map_err(|e: String| type_error("unknown_endpoint", &e))
+        .map_err(|e: amojo_kit::ParseNameError| type_error("unknown_endpoint", &e.to_string()))
 }
 
 /// Seconds from a JS number: finite and within i64.
@@ -95,7 +119,7 @@ fn headers(flat: &Array) -> Result<Headers, JsValue> {
 /// Lowercase hex MD5 of bytes.
 #[wasm_bindgen(js_name = rawMd5)]
 pub fn raw_md5(body: &[u8]) -> JsValue {
-    js_text(crate::content_md5(body))
+    js_text(amojo_kit::content_md5(body))
 }
 
 /// RFC 2822 date of unix seconds.
@@ -107,7 +131,7 @@ pub fn raw_format_date(seconds: f64) -> Result<JsValue, JsValue> {
             "the date must be a finite time between 1970 and 9999",
         )
     })?;
-    crate::format_rfc2822(t)
+    amojo_kit::format_rfc2822(t)
         .map(js_text)
         .map_err(|e| type_error("invalid_date", &e.to_string()))
 }
@@ -117,8 +141,8 @@ pub fn raw_format_date(seconds: f64) -> Result<JsValue, JsValue> {
 pub fn raw_reserialize(json: &str, style: &str) -> Result<JsValue, JsValue> {
     let style: BodyStyle = style
         .parse()
-        .map_err(|e: String| type_error("invalid_style", &e))?;
-    crate::reserialize(json.as_bytes(), style)
+        .map_err(|e: amojo_kit::ParseNameError| type_error("invalid_style", &e.to_string()))?;
+    amojo_kit::reserialize(json.as_bytes(), style)
         .map(js_text)
         .map_err(|e| {
             let err = type_error("invalid_json", &format!("the payload is not JSON: {e}"));
@@ -155,11 +179,11 @@ fn sign_core(
     // date and the line breaks.
     let texts = method.len()
         + path.len()
-        + content_type.map_or(crate::DEFAULT_CONTENT_TYPE.len(), str::len)
+        + content_type.map_or(amojo_kit::DEFAULT_CONTENT_TYPE.len(), str::len)
         + date_text.map_or(31, str::len);
     let mut out = vec![0; 40 + texts + 32 + 4];
     let n = LANE
-        .with_borrow_mut(|lane| crate::sign::sign_into(&req, secret, &mut lane.keys, &mut out))
+        .with_borrow_mut(|lane| lane.keys.key(secret)?.sign_into(&req, &mut out))
         .map_err(|e| sign_error(&e))?
         .ok_or_else(lane_error)?;
     let (signature, canonical) = out.split_at(40);
@@ -205,9 +229,31 @@ pub fn raw_sign_bytes(
 // the lengths (numbers cross for free), and reads the result back from the same buffer.
 // Large requests keep using rawSignBytes, so the scratch stays small.
 
-/// What the lane keeps between calls: the scratch and the keyed MAC of the last secret (a
-/// caller signs with one secret, mostly). The secret stays in the scratch until
-/// overwritten, as it did in the freed allocations of the string exports.
+/// The keyed MAC of the last secret signed with (a caller signs with one secret, mostly):
+/// the key's two compressions are not redone for every request. No `Debug`: it holds the
+/// secret.
+struct KeyCache(Option<(Vec<u8>, SigningKey)>);
+
+impl KeyCache {
+    const fn new() -> Self {
+        KeyCache(None)
+    }
+
+    /// The key of `secret`, made when it is not the last one's.
+    fn key(&mut self, secret: &[u8]) -> Result<&SigningKey, SignError> {
+        let reuse = matches!(&self.0, Some((last, _)) if last.as_slice() == secret);
+        if !reuse {
+            self.0 = Some((secret.to_vec(), SigningKey::new(secret)?));
+        }
+        match &self.0 {
+            Some((_, key)) => Ok(key),
+            None => Err(SignError::EmptySecret),
+        }
+    }
+}
+
+/// What the lane keeps between calls: the scratch and the key cache. The secret stays in
+/// the scratch until overwritten (see the safety contract at [`raw_scratch`]).
 struct Lane {
     scratch: Vec<u8>,
     keys: KeyCache,
@@ -319,41 +365,12 @@ pub fn raw_sign_scratch(
             content_type,
             date,
         };
-        crate::sign::sign_into(&req, secret, &mut lane.keys, out)
+        lane.keys
+            .key(secret)
+            .and_then(|key| key.sign_into(&req, out))
             .map_err(|e| sign_error(&e))?
             .ok_or_else(lane_error)
     })
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Outcome {
-    ok: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    secret_index: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<String>,
-}
-
-impl From<&Result<Verified, Reason>> for Outcome {
-    fn from(r: &Result<Verified, Reason>) -> Self {
-        match r {
-            Ok(v) => Outcome {
-                ok: true,
-                secret_index: Some(v.secret_index),
-                reason: None,
-                message: None,
-            },
-            Err(e) => Outcome {
-                ok: false,
-                secret_index: None,
-                reason: Some(e.code()),
-                message: Some(e.to_string()),
-            },
-        }
-    }
 }
 
 struct Received {
@@ -416,48 +433,48 @@ pub fn raw_verify(
     tolerance_seconds: f64,
 ) -> Result<JsValue, JsValue> {
     let r = Received::new(secret_list, flat_headers, now_seconds, tolerance_seconds)?;
-    to_js(&Outcome::from(&r.check(
+    Ok(outcome_js(&r.check(
         method,
         path,
         body,
-        crate::verify_request,
+        amojo_kit::verify_request,
     )))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DiagnosisOut<'a> {
-    #[serde(flatten)]
-    outcome: Outcome,
-    expected_canonical: &'a str,
-    expected_signature: Option<&'a str>,
-    body_md5: &'a str,
-    findings: Vec<FindingOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct FindingOut<'a> {
-    component: &'static str,
-    code: &'static str,
-    message: &'a str,
-}
-
-fn diagnosis_out(d: &Diagnosis) -> DiagnosisOut<'_> {
-    DiagnosisOut {
-        outcome: Outcome::from(&d.outcome),
-        expected_canonical: &d.expected_canonical,
-        expected_signature: d.expected_signature.as_deref(),
-        body_md5: &d.body_md5,
-        findings: d
-            .findings
-            .iter()
-            .map(|f| FindingOut {
-                component: f.component.as_str(),
-                code: f.code,
-                message: &f.message,
-            })
-            .collect(),
-    }
+/// The core's diagnosis with the JS API's names (`expectedCanonical`, …).
+fn diagnosis_js(d: &Diagnosis) -> JsValue {
+    let findings: Array = d
+        .findings
+        .iter()
+        .map(|f| {
+            object([
+                ("component", Some(JsValue::from_str(f.component.code()))),
+                ("code", Some(JsValue::from_str(f.code))),
+                ("message", Some(JsValue::from_str(&f.message))),
+            ])
+        })
+        .collect();
+    let [ok, index, reason, message, header, skew] =
+        outcome_entries(&VerifyOutcome::from(&d.outcome));
+    object([
+        ok,
+        index,
+        reason,
+        message,
+        header,
+        skew,
+        ("expectedCanonical", Some(js_text(&d.expected_canonical))),
+        (
+            "expectedSignature",
+            Some(
+                d.expected_signature
+                    .as_deref()
+                    .map_or(JsValue::NULL, js_text),
+            ),
+        ),
+        ("bodyMd5", Some(js_text(&d.body_md5))),
+        ("findings", Some(findings.into())),
+    ])
 }
 
 /// Explains a verification failure (shows the expected signature; never the secret).
@@ -472,18 +489,18 @@ pub fn raw_diagnose(
     tolerance_seconds: f64,
 ) -> Result<JsValue, JsValue> {
     let r = Received::new(secret_list, flat_headers, now_seconds, tolerance_seconds)?;
-    to_js(&diagnosis_out(&r.check(
+    Ok(diagnosis_js(&r.check(
         method,
         path,
         body,
-        crate::diagnose_request,
+        amojo_kit::diagnose_request,
     )))
 }
 
 /// Webhook signature of a raw body.
 #[wasm_bindgen(js_name = rawSignWebhook)]
 pub fn raw_sign_webhook(secret: &[u8], body: &[u8]) -> Result<JsValue, JsValue> {
-    crate::webhook_signature(secret, body)
+    amojo_kit::webhook_signature(secret, body)
         .map(js_text)
         .map_err(|e| type_error(e.code(), &e.to_string()))
 }
@@ -497,7 +514,7 @@ pub fn raw_verify_webhook(
 ) -> Result<JsValue, JsValue> {
     let keys = secrets(secret_list)?;
     let refs: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
-    to_js(&Outcome::from(&crate::verify_webhook(
+    Ok(outcome_js(&amojo_kit::verify_webhook(
         body, signature, &refs,
     )))
 }
@@ -520,7 +537,7 @@ type Limits = (Option<u32>, Option<u32>, Option<u32>);
 /// A report as JSON text for the JS layer to `JSON.parse` (one string crosses the boundary
 /// instead of an object built field by field); `""` for the common verdict "valid, no
 /// warnings", which the JS layer builds itself.
-fn report_text(r: &crate::Report, short: bool) -> String {
+fn report_text(r: &amojo_kit::Report, short: bool) -> String {
     if short && r.valid && r.warnings.is_empty() && !r.truncated {
         String::new()
     } else {
@@ -528,7 +545,8 @@ fn report_text(r: &crate::Report, short: bool) -> String {
     }
 }
 
-/// Validates raw body bytes against an endpoint's rules; see [`report_text`].
+/// Validates raw body bytes against an endpoint's rules: the report as JSON text, `""` for
+/// "valid, no warnings".
 #[wasm_bindgen(js_name = rawValidate)]
 pub fn raw_validate(
     endpoint_name: &str,
@@ -540,14 +558,14 @@ pub fn raw_validate(
 ) -> Result<JsValue, JsValue> {
     let opts = options(lang_name, (max_issues, max_body_bytes, max_depth))?;
     Ok(js_text(report_text(
-        &crate::validate(endpoint(endpoint_name)?, body, &opts),
+        &amojo_kit::validate(endpoint(endpoint_name)?, body, &opts),
         true,
     )))
 }
 
 /// Validates the body the JS layer wrote at the start of the scratch (`len` bytes, see
 /// [`raw_scratch`]) against endpoint number `endpoint_index` of [`raw_endpoints`], messages
-/// in `lang_code` (0 English, 1 Russian). The report's JSON text (see [`report_text`]) is
+/// in `lang_code` (0 English, 1 Russian). The report's JSON text (`""`: valid, no warnings) is
 /// written into the scratch right after the body (grown when needed: the JS layer refreshes
 /// its view) and its length returned, 0 for "valid, no warnings": no string crosses
 /// wasm-bindgen either way.
@@ -577,7 +595,7 @@ pub fn raw_validate_scratch(
     let opts = options(lang_name, (max_issues, max_body_bytes, max_depth))?;
     LANE.with_borrow_mut(|lane| {
         let body = lane.scratch.get(..len).ok_or_else(lane_error)?;
-        let text = report_text(&crate::validate(endpoint, body, &opts), true);
+        let text = report_text(&amojo_kit::validate(endpoint, body, &opts), true);
         let end = len + text.len();
         if lane.scratch.len() < end {
             lane.scratch.resize(end, 0);
@@ -601,41 +619,35 @@ pub fn raw_validate_request(
 ) -> Result<JsValue, JsValue> {
     let opts = options(lang_name, (max_issues, max_body_bytes, max_depth))?;
     Ok(js_text(report_text(
-        &crate::validate_request(method, path, body, &opts),
+        &amojo_kit::validate_request(method, path, body, &opts),
         false,
     )))
 }
 
-/// The endpoint a path addresses and the method it takes (`{endpoint, method, params}`),
-/// or `null`. Built as JSON text and parsed by the host: smaller than serializing a map
-/// of values through serde-wasm-bindgen.
+/// The endpoint a path addresses, the method it takes and the path parameters
+/// (`{endpoint, method, params}`), or `null`.
 #[wasm_bindgen(js_name = rawRoute)]
-pub fn raw_route(path: &str) -> Result<JsValue, JsValue> {
-    let Some(r) = crate::route::find_route(path) else {
-        return Ok(JsValue::NULL);
+pub fn raw_route(path: &str) -> JsValue {
+    let Some(r) = amojo_kit::find_route(path) else {
+        return JsValue::NULL;
     };
-    let mut text = String::from("{\"endpoint\":\"");
-    text.push_str(r.endpoint.as_str());
-    text.push_str("\",\"method\":\"");
-    text.push_str(crate::route::method_of(r.endpoint));
-    text.push_str("\",\"params\":{");
-    for (i, (k, v)) in r.params.iter().enumerate() {
-        if i > 0 {
-            text.push(',');
-        }
-        crate::json::write_string(k, BodyStyle::Compact, &mut text);
-        text.push(':');
-        crate::json::write_string(v, BodyStyle::Compact, &mut text);
-    }
-    text.push_str("}}");
-    js_sys::JSON::parse(&text).map_err(|_| type_error("internal", "route is not JSON"))
+    let params = object(
+        r.params
+            .iter()
+            .map(|(k, v)| (*k, Some(JsValue::from_str(v)))),
+    );
+    object([
+        ("endpoint", Some(JsValue::from_str(r.endpoint.as_str()))),
+        ("method", Some(JsValue::from_str(r.method()))),
+        ("params", Some(params)),
+    ])
 }
 
 /// Which hook a hook body is (`webhook_message`, `webhook_typing`, `webhook_reaction`,
 /// `webhook_message_v1`), by its envelope; `null` when it is none of them or not JSON.
 #[wasm_bindgen(js_name = rawClassifyWebhook)]
 pub fn raw_classify_webhook(body: &[u8]) -> JsValue {
-    crate::classify_webhook(body).map_or(JsValue::NULL, |e| js_text(e.as_str()))
+    amojo_kit::classify_webhook(body).map_or(JsValue::NULL, |e| js_text(e.as_str()))
 }
 
 /// The endpoint names.

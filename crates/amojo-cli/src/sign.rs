@@ -2,7 +2,9 @@
 
 use std::io::Write;
 
-use amojo_kit::{BodyStyle, DateInput, RequestToSign, SignedRequest, reserialize, sign_request};
+use amojo_kit::{
+    BodyStyle, CurlBody, DateInput, RequestToSign, SignedRequest, reserialize, sign_request,
+};
 use serde_json::{Map, Value};
 
 use crate::args::{self, CliError, Flag};
@@ -68,7 +70,10 @@ pub fn run(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
     a.exclusive("date", "now")?;
     let style: Option<BodyStyle> = match a.get("style") {
         None => None,
-        Some(s) => Some(s.parse().map_err(|e: String| CliError::usage("sign", e))?),
+        Some(s) => Some(
+            s.parse()
+                .map_err(|e: amojo_kit::ParseNameError| CliError::usage("sign", e.to_string()))?,
+        ),
     };
     let curl_base = a.get("curl");
     if curl_base.is_some_and(str::is_empty) {
@@ -171,42 +176,10 @@ fn curl_command(
     body: &[u8],
     (source, reserialized): (&Source, bool),
 ) -> Result<Vec<u8>, CliError> {
-    let url = format!(
-        "{}{}",
-        base.trim_end_matches('/'),
-        amojo_kit::sign::request_target(path)
-    );
-    let mut c = Vec::new();
-    c.extend_from_slice(b"curl -X ");
-    c.extend_from_slice(s.canonical.method.as_bytes());
-    c.push(b' ');
-    c.extend_from_slice(&util::shell_quote(url.as_bytes()));
-    for (name, v) in s.headers() {
-        c.extend_from_slice(b" -H ");
-        c.extend_from_slice(&util::shell_quote(format!("{name}: {v}").as_bytes()));
-    }
-    if body.is_empty() {
-        return Ok(c);
-    }
-    if body.contains(&0) {
-        // A shell argument cannot carry a NUL byte: point curl at the file instead.
-        return match source {
-            Source::File(f) if !reserialized => {
-                c.extend_from_slice(b" --data-binary ");
-                c.extend_from_slice(&util::shell_quote(format!("@{f}").as_bytes()));
-                Ok(c)
-            }
-            _ => Err(CliError::Data(
-                "the body holds NUL bytes, which a shell argument cannot carry; save it to a file and pass FILE".to_owned(),
-            )),
-        };
-    }
-    // `--data-binary @x` would read the file `x`; `--data-raw` sends a leading `@` as is.
-    c.extend_from_slice(if body.starts_with(b"@") {
-        b" --data-raw "
-    } else {
-        b" --data-binary "
-    });
-    c.extend_from_slice(&util::shell_quote(body));
-    Ok(c)
+    // A shell argument cannot carry a NUL byte: point curl at the file instead.
+    let body = match source {
+        Source::File(f) if body.contains(&0) && !reserialized => CurlBody::File(f),
+        _ => CurlBody::Bytes(body),
+    };
+    amojo_kit::curl_command(s, base, path, body).map_err(|e| CliError::Data(e.to_string()))
 }

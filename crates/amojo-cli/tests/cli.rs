@@ -890,7 +890,7 @@ fn diagnose_ok_exits_zero() {
 fn docs_bodies() -> Vec<Value> {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/vectors/docs_bodies.json"
+        "/../../tests/vectors/docs_bodies.json"
     ))
     .expect("docs_bodies.json");
     serde_json::from_str::<Value>(&text)

@@ -4,9 +4,9 @@ use std::io::Write;
 
 use amojo_kit::{
     DEFAULT_TOLERANCE_SECS, Headers, Reason, ReceivedRequest, Verified, VerifyOptions,
-    diagnose_request, verify_request, verify_webhook, webhook_signature,
+    VerifyOutcome, diagnose_request, verify_request, verify_webhook, webhook_signature,
 };
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use crate::args::{self, Args, CliError, Flag};
 use crate::util;
@@ -120,7 +120,7 @@ fn request(a: &Args) -> Result<Request, CliError> {
     for h in a.all("header") {
         headers
             .parse_line(h)
-            .map_err(|e| CliError::usage(a.cmd, e))?;
+            .map_err(|e| CliError::usage(a.cmd, format!("`{h}`: {e}")))?;
     }
     let now = match a.get("now") {
         Some(v) => util::parse_time(a, "now", v)?,
@@ -144,39 +144,22 @@ fn request(a: &Args) -> Result<Request, CliError> {
     })
 }
 
-fn reason_json(r: &Reason) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("ok".into(), Value::Bool(false));
-    m.insert("reason".into(), Value::from(r.code()));
-    m.insert("message".into(), Value::from(r.to_string()));
-    match r {
-        Reason::StaleDate { skew } | Reason::FutureDate { skew } => {
-            m.insert("skew".into(), Value::from(*skew));
-        }
-        Reason::MissingHeader(h) | Reason::DuplicateHeader(h) => {
-            m.insert("header".into(), Value::from(*h));
-        }
-        _ => {}
-    }
-    m
-}
-
 fn print_outcome(
     out: &mut Vec<u8>,
     outcome: &Result<Verified, Reason>,
     json: bool,
 ) -> Result<u8, CliError> {
     match outcome {
-        Ok(v) if json => writeln!(
-            out,
-            "{}",
-            json!({"ok": true, "secret_index": v.secret_index})
-        )?,
+        _ if json => writeln!(out, "{}", json_of(&VerifyOutcome::from(outcome))?)?,
         Ok(_) => writeln!(out, "ok")?,
-        Err(r) if json => writeln!(out, "{}", Value::Object(reason_json(r)))?,
         Err(r) => writeln!(out, "rejected: {}: {r}", r.code())?,
     }
     Ok(if outcome.is_ok() { 0 } else { 1 })
+}
+
+/// One line of JSON: the core's own serialisation of an outcome or a diagnosis.
+fn json_of<T: serde::Serialize>(v: &T) -> Result<String, CliError> {
+    serde_json::to_string(v).map_err(|e| CliError::Data(format!("cannot serialize: {e}")))
 }
 
 pub fn run_verify(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
@@ -198,37 +181,7 @@ pub fn run_diagnose(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> 
     let d = request(&a)?.check(diagnose_request);
     let code = if d.outcome.is_ok() { 0 } else { 1 };
     if a.has("json") {
-        let mut m = match &d.outcome {
-            Ok(v) => {
-                let mut m = Map::new();
-                m.insert("ok".into(), Value::Bool(true));
-                m.insert("reason".into(), Value::Null);
-                m.insert("message".into(), Value::Null);
-                m.insert("secret_index".into(), Value::from(v.secret_index));
-                m
-            }
-            Err(reason) => reason_json(reason),
-        };
-        m.insert(
-            "expected_canonical".into(),
-            Value::from(d.expected_canonical.as_str()),
-        );
-        m.insert(
-            "expected_signature".into(),
-            d.expected_signature
-                .as_deref()
-                .map_or(Value::Null, Value::from),
-        );
-        m.insert("body_md5".into(), Value::from(d.body_md5.as_str()));
-        let findings: Vec<Value> = d
-            .findings
-            .iter()
-            .map(|f| {
-                json!({"component": f.component.as_str(), "code": f.code, "message": f.message})
-            })
-            .collect();
-        m.insert("findings".into(), Value::Array(findings));
-        writeln!(out, "{}", Value::Object(m))?;
+        writeln!(out, "{}", json_of(&d)?)?;
         return Ok(code);
     }
     match &d.outcome {
@@ -260,13 +213,7 @@ pub fn run_diagnose(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> 
     } else {
         writeln!(out, "findings:")?;
         for f in &d.findings {
-            writeln!(
-                out,
-                "    {} {}: {}",
-                f.component.as_str(),
-                f.code,
-                f.message
-            )?;
+            writeln!(out, "    {} {}: {}", f.component.code(), f.code, f.message)?;
         }
     }
     Ok(code)
@@ -331,7 +278,7 @@ pub fn run_webhook(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
             print_outcome(out, &outcome, a.has("json"))
         }
         other => {
-            let hint = amojo_kit::validate::suggest(other, &["sign", "verify"])
+            let hint = crate::util::suggest(other, &["sign", "verify"])
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
             Err(CliError::usage(

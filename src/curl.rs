@@ -1,0 +1,141 @@
+//! A signed request as a curl command line: what the CLI, the demo and the playground print
+//! (one writer, so that their quoting cannot differ).
+
+use std::fmt;
+
+use crate::http;
+use crate::sign::SignedRequest;
+
+/// The body of a [`curl_command`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CurlBody<'a> {
+    /// The bytes, quoted on the command line (`--data-binary`, or `--data-raw` when they
+    /// start with `@`, which curl would read as a file name).
+    Bytes(&'a [u8]),
+    /// A file curl reads the body from (`--data-binary @FILE`): for a body a shell argument
+    /// cannot carry.
+    File(&'a str),
+}
+
+/// Why a body cannot be put on a command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CurlError;
+
+impl fmt::Display for CurlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the body holds NUL bytes, which a shell argument cannot carry; save it to a file and pass that instead")
+    }
+}
+
+impl std::error::Error for CurlError {}
+
+/// `'…'` for a POSIX shell: the bytes as they are, each `'` as `'\''`.
+fn shell_quote(bytes: &[u8], out: &mut Vec<u8>) {
+    out.push(b'\'');
+    for &b in bytes {
+        if b == b'\'' {
+            out.extend_from_slice(b"'\\''");
+        } else {
+            out.push(b);
+        }
+    }
+    out.push(b'\'');
+}
+
+/// The curl command that sends a signed request exactly: its method, `base_url` plus the
+/// request target of `path` (query kept, fragment dropped), the four headers as signed, and
+/// the body bytes as they were hashed. As bytes: the body is sent as it is, UTF-8 or not.
+///
+/// # Errors
+///
+/// [`CurlError`] for a body with a NUL byte given as [`CurlBody::Bytes`].
+pub fn curl_command(
+    signed: &SignedRequest,
+    base_url: &str,
+    path: &str,
+    body: CurlBody<'_>,
+) -> Result<Vec<u8>, CurlError> {
+    let mut c = Vec::new();
+    c.extend_from_slice(b"curl -X ");
+    c.extend_from_slice(signed.canonical.method.as_bytes());
+    c.push(b' ');
+    let url = format!(
+        "{}{}",
+        base_url.trim_end_matches('/'),
+        http::request_target(path)
+    );
+    shell_quote(url.as_bytes(), &mut c);
+    for (name, value) in signed.headers() {
+        c.extend_from_slice(b" -H ");
+        shell_quote(format!("{name}: {value}").as_bytes(), &mut c);
+    }
+    match body {
+        CurlBody::Bytes([]) => {}
+        CurlBody::Bytes(b) if b.contains(&0) => return Err(CurlError),
+        CurlBody::Bytes(b) => {
+            c.extend_from_slice(if b.starts_with(b"@") {
+                b" --data-raw "
+            } else {
+                b" --data-binary "
+            });
+            shell_quote(b, &mut c);
+        }
+        CurlBody::File(f) => {
+            c.extend_from_slice(b" --data-binary ");
+            shell_quote(format!("@{f}").as_bytes(), &mut c);
+        }
+    }
+    Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DateInput, RequestToSign, sign_request};
+
+    fn signed(method: &str) -> SignedRequest {
+        sign_request(
+            &RequestToSign {
+                method,
+                path: "/v2/origin/custom/s",
+                body: b"{}",
+                content_type: None,
+                date: DateInput::Unix(1_639_609_975),
+            },
+            b"k",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn quotes_for_a_shell() {
+        let s = signed("post");
+        let c = curl_command(
+            &s,
+            "https://amojo.amocrm.ru/",
+            "https://x.example/v2/origin/custom/s?a=1#f",
+            CurlBody::Bytes(b"{\"it's\":1}"),
+        )
+        .unwrap();
+        let text = String::from_utf8(c).unwrap();
+        assert!(
+            text.starts_with("curl -X POST 'https://amojo.amocrm.ru/v2/origin/custom/s?a=1' -H 'Date: Wed, 15 Dec 2021 23:12:55 +0000' -H 'Content-Type: application/json' -H 'Content-MD5: 99914b932bd37a50b983c5e7c90ae93b' -H 'X-Signature: "),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(" --data-binary '{\"it'\\''s\":1}'"),
+            "{text}"
+        );
+        let at = curl_command(&s, "h", "/p", CurlBody::Bytes(b"@etc/passwd")).unwrap();
+        assert!(at.ends_with(b" --data-raw '@etc/passwd'"));
+        let none = curl_command(&s, "h", "/p", CurlBody::Bytes(b"")).unwrap();
+        assert!(none.ends_with(b"'"));
+        assert!(!String::from_utf8(none).unwrap().contains("--data"));
+        assert_eq!(
+            curl_command(&s, "h", "/p", CurlBody::Bytes(b"a\0b")),
+            Err(CurlError)
+        );
+        let file = curl_command(&s, "h", "/p", CurlBody::File("it's.json")).unwrap();
+        assert!(file.ends_with(b" --data-binary '@it'\\''s.json'"));
+    }
+}
