@@ -9,6 +9,10 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// A timestamp above this is in milliseconds, not seconds: seconds now are ~1.7e9,
+/// milliseconds ~1.7e12, and 1e11 s is the year 5138 (1e11 ms is March 1973).
+pub const UNIX_MS_ABOVE: i64 = 100_000_000_000;
+
 /// Smallest unix time accepted: 1970-01-01T00:00:00Z.
 pub const MIN_UNIX: i64 = 0;
 /// Largest unix time accepted: 9999-12-31T23:59:59Z (a four-digit year).

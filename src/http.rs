@@ -74,6 +74,12 @@ pub(crate) fn request_target(path_or_url: &str) -> &str {
     &path_or_url[start..end]
 }
 
+/// Where the request target of a path or URL starts: what precedes it is the origin (none
+/// for a path).
+pub(crate) fn target_offset(path_or_url: &str) -> usize {
+    target_start(path_or_url.as_bytes())
+}
+
 /// Where the request target starts: after `scheme://host` when the text starts with one
 /// (a scheme is letters, up to the first `://`), else at 0. Always at an ASCII byte.
 fn target_start(b: &[u8]) -> usize {

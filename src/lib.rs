@@ -6,6 +6,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo)
 )]
 
+mod compose;
 mod curl;
 mod date;
 mod diagnose;
@@ -17,8 +18,12 @@ mod sign;
 mod validate;
 mod verify;
 
+pub use compose::{
+    BuildError, BuiltRequest, DEFAULT_BASE_URL, HookError, ReceivedHook, RequestToBuild,
+    build_request, receive_webhook,
+};
 pub use curl::{CurlBody, CurlError, curl_command};
-pub use date::{DateError, ParsedDate, format_rfc2822, parse_date};
+pub use date::{DateError, ParsedDate, UNIX_MS_ABOVE, format_rfc2822, parse_date};
 pub use diagnose::{Component, Diagnosis, Finding, diagnose_request};
 pub use endpoint::{
     ParseNameError, RouteError, RouteMatch, classify_webhook, find_route, match_route,

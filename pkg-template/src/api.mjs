@@ -18,18 +18,16 @@
 
 export const version = "__AMOJO_VERSION__";
 
-const DEFAULT_BASE_URL = "https://amojo.amocrm.ru";
-const DEFAULT_TOLERANCE_SECONDS = 900;
 const DEFAULT_WEBHOOK_LIMIT = 1024 * 1024;
-// Numbers are milliseconds (like Date.now()); below this (March 1973) they are seconds.
-const MIN_MILLISECONDS = 1e11;
-const STYLES = ["compact", "php"];
 const SIGN_OPTIONS = ["secret", "method", "path", "body", "date", "contentType"];
-const DEFAULT_CONTENT_TYPE = "application/json";
 // The signing lane's scratch (see signRequest): its first size and the most it grows to.
 const LANE_MIN = 4096;
 const LANE_MAX = 1024 * 1024;
-const LANGS = ["en", "ru"];
+
+// The protocol's constants and the names the core accepts, from the core (rawConstants)
+// when the module is first used: { toleranceSeconds, contentType, baseUrl,
+// millisecondsAbove, styles, langs }. Defined once, in the core.
+let K = null;
 
 const encoder = new TextEncoder();
 // The signing lane's results (UTF-8 the core wrote).
@@ -313,7 +311,8 @@ function seconds(value, name) {
     if (value < 0) {
       throw argError(`\`${name}\` must not be before 1970, got ${describe(value)}`, "invalid_date");
     }
-    if (value < MIN_MILLISECONDS) {
+    // Numbers are milliseconds (like Date.now()); small ones are unix seconds by mistake.
+    if (value <= K.millisecondsAbove) {
       throw argError(`\`${name}\` is ${String(value)}, which looks like unix seconds; numbers are milliseconds like Date.now(): pass ${String(value)}000 or a Date`, "invalid_date");
     }
     return Math.floor(value / 1000);
@@ -468,20 +467,11 @@ function flattenHeaders(headers, name) {
   return out;
 }
 
-// The API path of a full URL or a path: [origin or null, path with query].
-function splitUrl(path) {
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*)(.*)$/s.exec(path);
-  if (!m) {
-    return [null, path];
-  }
-  return [m[1], m[2]];
-}
-
 function baseUrl(value) {
   const s = string(value, "baseUrl");
   const m = /^(https?:\/\/[^/?#\s]+)(\/[^?#\s]*)?$/i.exec(s);
   if (!m) {
-    throw argError(`\`baseUrl\` must be an http(s) URL without query or fragment, like "${DEFAULT_BASE_URL}", got ${describe(value)}`);
+    throw argError(`\`baseUrl\` must be an http(s) URL without query or fragment, like "${K.baseUrl}", got ${describe(value)}`);
   }
   return s.replace(/\/+$/, "");
 }
@@ -591,6 +581,9 @@ export function createApi(host) {
       e.code = "not_initialized";
       throw e;
     }
+    if (K === null) {
+      K = host.raw().rawConstants();
+    }
   }
 
   function call(name, args) {
@@ -642,7 +635,7 @@ export function createApi(host) {
   function serializeBody(payload, opts) {
     need();
     const o = options(opts, "options", ["style"], false);
-    const style = oneOf(o.style, "style", STYLES, "compact");
+    const style = oneOf(o.style, "style", K.styles, "compact");
     const text = typeof payload === "string" ? payload : toJson(payload, "payload");
     return call("rawReserialize", [text, style]);
   }
@@ -738,7 +731,7 @@ export function createApi(host) {
     }
     // The request, then the X-Signature and the canonical string (its texts again, the
     // Content-MD5 and a formatted date: 80 bytes cover those and the line breaks).
-    const texts = 3 * (method.length + path.length + (contentType === undefined ? 16 : contentType.length) + (dateText === undefined ? 11 : dateText.length));
+    const texts = 3 * (method.length + path.length + (contentType === undefined ? K.contentType : contentType).length + (dateText === undefined ? 11 : dateText.length));
     const size = room(secret) + room(body) + 2 * texts + 80;
     if (size > LANE_MAX) {
       return signLarge(secret, method, path, body, contentType, dateText, dateSeconds);
@@ -778,24 +771,7 @@ export function createApi(host) {
       // X-Signature (40 bytes) then the canonical string, whose texts are UTF-8 as the
       // core read them (a lone surrogate became U+FFFD), as the string exports return them.
       const out = resultDecoder.decode(u8.subarray(at, at + 40 + canonicalLen));
-      const canonical = out.slice(40);
-      // METHOD \n Content-MD5 \n Content-Type \n Date \n PATH; the method is ASCII. With
-      // ASCII texts byte lengths are string lengths, else the lines are split.
-      let md5;
-      let type;
-      let date;
-      if ((typeLen === undefined || typeLen === contentType.length) && (dateLen === undefined || dateLen === dateText.length)) {
-        const m = method.length + 1;
-        md5 = canonical.slice(m, m + 32);
-        type = contentType === undefined ? DEFAULT_CONTENT_TYPE : contentType;
-        date = dateText !== undefined ? dateText : canonical.slice(m + 34 + type.length, m + 65 + type.length);
-      } else {
-        [, md5, type, date] = canonical.split("\n", 4);
-      }
-      return {
-        headers: { "Date": date, "Content-Type": type, "Content-MD5": md5, "X-Signature": out.slice(0, 40) },
-        canonical,
-      };
+      return signed(out.slice(0, 40), out.slice(40));
     } catch (e) {
       throw rawError(name, e);
     }
@@ -806,12 +782,16 @@ export function createApi(host) {
   function signLarge(secret, method, path, body, contentType, dateText, dateSeconds) {
     const args = [typeof secret === "string" ? encoder.encode(secret) : secret, method, path, typeof body === "string" ? encoder.encode(body) : body, contentType, dateText, dateSeconds];
     const parts = call("rawSignBytes", args);
-    // METHOD \n Content-MD5 \n Content-Type \n Date \n PATH \n X-Signature
     const cut = parts.lastIndexOf("\n");
-    const canonical = parts.slice(0, cut);
+    return signed(parts.slice(cut + 1), parts.slice(0, cut));
+  }
+
+  // signRequest's result: the headers are the lines of the canonical string the core
+  // wrote (METHOD, Content-MD5, Content-Type, Date, PATH) and the signature.
+  function signed(signature, canonical) {
     const [, md5, type, date] = canonical.split("\n", 4);
     return {
-      headers: { "Date": date, "Content-Type": type, "Content-MD5": md5, "X-Signature": parts.slice(cut + 1) },
+      headers: { "Date": date, "Content-Type": type, "Content-MD5": md5, "X-Signature": signature },
       canonical,
     };
   }
@@ -925,20 +905,11 @@ export function createApi(host) {
       return v;
     };
     return [
-      oneOf(o.lang, "lang", LANGS, "en"),
+      oneOf(o.lang, "lang", K.langs, "en"),
       limit(o.maxIssues, "maxIssues"),
       limit(o.maxBodyBytes, "maxBodyBytes"),
       limit(o.maxDepth, "maxDepth"),
     ];
-  }
-
-  // The method of the endpoint a path belongs to (throws when no endpoint matches).
-  function routeMethod(path, lang) {
-    const route = call("rawRoute", [path]);
-    if (route === null) {
-      throw new AmojoValidationError(report(call("rawValidateRequest", ["POST", path, new Uint8Array(0), lang]), null));
-    }
-    return route.method;
   }
 
   function buildRequest(input) {
@@ -946,30 +917,31 @@ export function createApi(host) {
     const o = options(input, "buildRequest(...)", ["secret", "method", "path", "payload", "date", "style", "baseUrl", "lang"], true);
     const secret = secretBytes(o.secret, "secret");
     const path = string(o.path, "path");
-    const style = oneOf(o.style, "style", STYLES, "compact");
-    const lang = oneOf(o.lang, "lang", LANGS, "en");
+    const style = oneOf(o.style, "style", K.styles, "compact");
+    const lang = oneOf(o.lang, "lang", K.langs, "en");
     const base = o.baseUrl === undefined ? undefined : baseUrl(o.baseUrl);
-    if (o.date !== undefined && typeof o.date !== "string") {
-      seconds(o.date, "date");
+    let dateText;
+    let dateSeconds = 0;
+    if (o.date === undefined) {
+      dateSeconds = Math.floor(Date.now() / 1000);
+    } else if (typeof o.date === "string") {
+      dateText = o.date;
+    } else {
+      dateSeconds = seconds(o.date, "date");
     }
-    let method = string(o.method, "method", { optional: true });
-    const body = o.payload === undefined ? "" : serializeBody(o.payload, { style });
-    if (method === undefined) {
-      method = routeMethod(path, lang);
+    const method = string(o.method, "method", { optional: true });
+    const payload = o.payload === undefined ? undefined : encoder.encode(typeof o.payload === "string" ? o.payload : toJson(o.payload, "payload"));
+    // Serialize, route, validate and sign: one call of the core.
+    const built = call("rawBuildRequest", [secret, method, path, payload, style, base, dateText, dateSeconds, lang]);
+    if (built.invalid !== undefined) {
+      throw new AmojoValidationError(built.invalid);
     }
-    const verdict = report(call("rawValidateRequest", [method, path, encoder.encode(body), lang]), null);
-    if (!verdict.valid) {
-      throw new AmojoValidationError(verdict);
-    }
-    const signed = signRequest({ secret, method, path, body, date: o.date });
-    const [origin, rest] = splitUrl(path);
-    const url = (base !== undefined ? base : origin !== null ? origin : DEFAULT_BASE_URL) + rest;
     return {
-      url,
-      method: method.toUpperCase(),
-      headers: signed.headers,
-      body: body === "" ? undefined : body,
-      warnings: verdict.warnings,
+      url: built.url,
+      method: built.method,
+      headers: built.headers,
+      body: built.body === "" ? undefined : built.body,
+      warnings: built.warnings,
     };
   }
 
@@ -981,7 +953,7 @@ export function createApi(host) {
     const headers = flattenHeaders(o.headers, "headers");
     const body = receivedBody(o.body, "body");
     const now = o.now === undefined ? Math.floor(Date.now() / 1000) : seconds(o.now, "now");
-    let tolerance = DEFAULT_TOLERANCE_SECONDS;
+    let tolerance = K.toleranceSeconds;
     if (o.toleranceSeconds !== undefined) {
       if (typeof o.toleranceSeconds !== "number" || !Number.isFinite(o.toleranceSeconds) || o.toleranceSeconds < 0) {
         throw argError(`\`toleranceSeconds\` must be a finite number ≥ 0 (0 disables the clock check), got ${describe(o.toleranceSeconds)}`, "invalid_time");
@@ -1007,15 +979,14 @@ export function createApi(host) {
     return call("rawSignWebhook", [secretBytes(secret, "secret"), b]);
   }
 
-  // The signature header as received: null/undefined = absent.
-  function missingSignature(signature) {
+  // The `X-Signature` values received, for the core: none (null or undefined), one, or
+  // several (an array: the header repeated).
+  function signatures(signature) {
     if (signature === undefined || signature === null) {
-      return { ok: false, reason: "missing_header", message: "the `X-Signature` header is missing" };
+      return [];
     }
-    if (Array.isArray(signature) && signature.length > 1) {
-      return { ok: false, reason: "duplicate_header", message: "the `X-Signature` header is repeated" };
-    }
-    return null;
+    const list = Array.isArray(signature) ? signature : [signature];
+    return list.map((s, i) => string(s, Array.isArray(signature) ? `signature[${i}]` : "signature"));
   }
 
   function verifyWebhook(input) {
@@ -1029,48 +1000,26 @@ export function createApi(host) {
     if (!("signature" in o)) {
       throw argError("`signature` is required: the received `X-Signature` header (null or undefined when absent)", "missing_argument");
     }
-    const missing = missingSignature(o.signature);
-    if (missing) {
-      return missing;
-    }
-    const sig = Array.isArray(o.signature) ? o.signature[0] : o.signature;
-    return call("rawVerifyWebhook", [secrets, body, string(sig, "signature")]);
+    return call("rawVerifyWebhook", [secrets, body, signatures(o.signature)]);
   }
 
-  // Signature check, then JSON, then (optionally) validation of a received hook.
+  // A received hook: signature, JSON, which hook and (optionally) its rules, in one call of
+  // the core; then the JSON as a JS value for the caller.
   function checkHook(body, signature, secrets, validateBody) {
-    const missing = missingSignature(signature);
-    let outcome = missing;
-    if (!outcome) {
-      const sig = Array.isArray(signature) ? signature[0] : signature;
-      if (typeof sig !== "string") {
-        outcome = { ok: false, reason: "malformed_signature", message: "the `X-Signature` header is not a string" };
-      } else {
-        outcome = call("rawVerifyWebhook", [secrets, body, sig]);
-      }
-    }
-    if (!outcome.ok) {
-      return { ...outcome, body, json: undefined };
-    }
-    let json;
+    let sigs;
     try {
-      json = JSON.parse(decoder.decode(body));
-    } catch (e) {
-      const detail = e && typeof e.message === "string" ? e.message : "not UTF-8";
-      return { ok: false, reason: "invalid_json", message: `the hook body is not JSON: ${detail}`, body, json: undefined };
+      sigs = signatures(signature);
+    } catch (_) {
+      // A header value that is not a string (a host adapter's oddity): not a signature.
+      sigs = [""];
     }
-    const result = { ok: true, secretIndex: outcome.secretIndex, body, json };
-    if (validateBody) {
-      const endpoint = call("rawClassifyWebhook", [body]);
-      if (endpoint === null) {
-        return { ok: false, reason: "invalid_body", message: "the hook body is neither a message (v2 or v1), a typing nor a reaction hook", body, json: undefined };
-      }
-      const verdict = report(call("rawValidate", [endpoint, body, "en"]), endpoint);
-      if (!verdict.valid) {
-        const first = verdict.errors[0];
-        return { ok: false, reason: "invalid_body", message: `the ${endpoint} hook is invalid: ${first.path === "" ? "" : `${first.path}: `}${first.message}`, body, json: undefined, validation: verdict };
-      }
-      result.validation = verdict;
+    const r = call("rawReceiveWebhook", [secrets, body, sigs, validateBody, "en"]);
+    if (!r.ok) {
+      return { ...r, body, json: undefined };
+    }
+    const result = { ok: true, secretIndex: r.secretIndex, body, json: JSON.parse(decoder.decode(body)) };
+    if (r.validation !== undefined) {
+      result.validation = r.validation;
     }
     return result;
   }

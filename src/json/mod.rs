@@ -24,6 +24,9 @@ pub enum BodyStyle {
 }
 
 impl BodyStyle {
+    /// Both styles.
+    pub const ALL: [BodyStyle; 2] = [BodyStyle::Compact, BodyStyle::Php];
+
     /// `"compact"` or `"php"`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -36,15 +39,12 @@ impl BodyStyle {
 impl FromStr for BodyStyle {
     type Err = crate::ParseNameError;
     fn from_str(s: &str) -> Result<Self, crate::ParseNameError> {
-        match s {
-            "compact" => Ok(BodyStyle::Compact),
-            "php" => Ok(BodyStyle::Php),
-            _ => Err(crate::ParseNameError::new(
-                "body style",
-                s,
-                &["compact", "php"],
-            )),
-        }
+        BodyStyle::ALL
+            .into_iter()
+            .find(|b| b.as_str() == s)
+            .ok_or_else(|| {
+                crate::ParseNameError::new("body style", s, &BodyStyle::ALL.map(BodyStyle::as_str))
+            })
     }
 }
 

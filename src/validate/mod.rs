@@ -94,14 +94,26 @@ pub enum Lang {
     Ru,
 }
 
+impl Lang {
+    /// Both languages.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ru];
+
+    /// `"en"` or `"ru"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+        }
+    }
+}
+
 impl FromStr for Lang {
     type Err = ParseNameError;
     fn from_str(s: &str) -> Result<Self, ParseNameError> {
-        match s {
-            "en" => Ok(Lang::En),
-            "ru" => Ok(Lang::Ru),
-            _ => Err(ParseNameError::new("language", s, &["en", "ru"])),
-        }
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.as_str() == s)
+            .ok_or_else(|| ParseNameError::new("language", s, &Lang::ALL.map(Lang::as_str)))
     }
 }
 
@@ -901,8 +913,7 @@ fn check_kind(kind: &Kind, v: &Node<'_>, at: &Path<'_>, cx: &mut Ctx) {
                     },
                 );
             } else if let Some(u) = unit {
-                // Seconds now are ~1.7e9, milliseconds ~1.7e12; 1e11 s is year 5138.
-                let looks_ms = n > 100_000_000_000;
+                let looks_ms = n > crate::date::UNIX_MS_ABOVE;
                 if (*u == "seconds" && looks_ms) || (*u == "milliseconds" && n > 0 && !looks_ms) {
                     cx.warn_at(at, IssueCode::Unit { expected: u });
                 }

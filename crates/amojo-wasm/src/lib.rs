@@ -505,18 +505,92 @@ pub fn raw_sign_webhook(secret: &[u8], body: &[u8]) -> Result<JsValue, JsValue> 
         .map_err(|e| type_error(e.code(), &e.to_string()))
 }
 
-/// Verifies a webhook signature over a raw body.
+/// The `X-Signature` values received (none, one, several), as strings.
+fn signature_list(list: &Array) -> Result<Vec<String>, JsValue> {
+    list.iter()
+        .map(|v| {
+            v.as_string().ok_or_else(|| {
+                type_error(
+                    "invalid_signature",
+                    "each `X-Signature` value must be a string",
+                )
+            })
+        })
+        .collect()
+}
+
+/// Verifies a webhook signature over a raw body: `signatures` are the `X-Signature`
+/// values received (none: `missing_header`, several: `duplicate_header`).
 #[wasm_bindgen(js_name = rawVerifyWebhook)]
 pub fn raw_verify_webhook(
     secret_list: &Array,
     body: &[u8],
-    signature: &str,
+    signatures: &Array,
 ) -> Result<JsValue, JsValue> {
     let keys = secrets(secret_list)?;
     let refs: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
-    Ok(outcome_js(&amojo_kit::verify_webhook(
-        body, signature, &refs,
-    )))
+    let sigs = signature_list(signatures)?;
+    let outcome = match sigs.as_slice() {
+        [one] => amojo_kit::verify_webhook(body, one, &refs),
+        [] => Err(amojo_kit::Reason::MissingHeader("X-Signature")),
+        _ => Err(amojo_kit::Reason::DuplicateHeader("X-Signature")),
+    };
+    Ok(outcome_js(&outcome))
+}
+
+/// A report as a JS object (its JSON text parsed by the host).
+fn report_js(r: &amojo_kit::Report) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&r.to_json()).map_err(|_| type_error("internal", "report is not JSON"))
+}
+
+/// Receives a hook (`receive_webhook`): signature, JSON, which hook, and with `validate`
+/// its rules. `{ok: true, secretIndex, endpoint, validation?}` or `{ok: false, reason,
+/// message, header?, validation?}` (`validation`: the report of an invalid hook).
+#[wasm_bindgen(js_name = rawReceiveWebhook)]
+#[allow(clippy::too_many_arguments)]
+pub fn raw_receive_webhook(
+    secret_list: &Array,
+    body: &[u8],
+    signatures: &Array,
+    validate: bool,
+    lang_name: &str,
+    max_issues: Option<u32>,
+    max_body_bytes: Option<u32>,
+    max_depth: Option<u32>,
+) -> Result<JsValue, JsValue> {
+    let keys = secrets(secret_list)?;
+    let refs: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+    let sigs = signature_list(signatures)?;
+    let sig_refs: Vec<&str> = sigs.iter().map(String::as_str).collect();
+    let opts = options(lang_name, (max_issues, max_body_bytes, max_depth))?;
+    let received = amojo_kit::receive_webhook(body, &sig_refs, &refs, validate.then_some(&opts));
+    Ok(match received {
+        Ok(hook) => object([
+            ("ok", Some(JsValue::TRUE)),
+            ("secretIndex", Some(JsValue::from(hook.secret_index as u32))),
+            (
+                "endpoint",
+                Some(hook.endpoint.map_or(JsValue::NULL, |e| js_text(e.as_str()))),
+            ),
+            (
+                "validation",
+                hook.report.as_ref().map(report_js).transpose()?,
+            ),
+        ]),
+        Err(amojo_kit::HookError::Rejected(reason)) => outcome_js(&Err(reason)),
+        Err(e) => {
+            let report = match &e {
+                amojo_kit::HookError::Invalid { report, .. } => Some(report_js(report)?),
+                _ => None,
+            };
+            object([
+                ("ok", Some(JsValue::FALSE)),
+                ("reason", Some(js_text(e.code()))),
+                ("message", Some(js_text(e.to_string()))),
+                ("validation", report),
+            ])
+        }
+    })
 }
 
 /// Validation options: language and the work limits (`None`: the default).
@@ -648,6 +722,97 @@ pub fn raw_route(path: &str) -> JsValue {
 #[wasm_bindgen(js_name = rawClassifyWebhook)]
 pub fn raw_classify_webhook(body: &[u8]) -> JsValue {
     amojo_kit::classify_webhook(body).map_or(JsValue::NULL, |e| js_text(e.as_str()))
+}
+
+/// Builds a request (`build_request`): the payload (JSON text, or none) serialized in
+/// `style`, the method from the route when none is given, validated, signed. `{url, method,
+/// body, headers: {Date, Content-Type, Content-MD5, X-Signature}, warnings}`, or `{invalid:
+/// report}` when the API would refuse it; throws for a payload that is not JSON or what
+/// cannot be signed.
+#[wasm_bindgen(js_name = rawBuildRequest)]
+#[allow(clippy::too_many_arguments)]
+pub fn raw_build_request(
+    secret: &[u8],
+    method: Option<String>,
+    path: &str,
+    payload: Option<Vec<u8>>,
+    style: &str,
+    base_url: Option<String>,
+    date_text: Option<String>,
+    date_seconds: f64,
+    lang_name: &str,
+) -> Result<JsValue, JsValue> {
+    let style: BodyStyle = style
+        .parse()
+        .map_err(|e: amojo_kit::ParseNameError| type_error("invalid_style", &e.to_string()))?;
+    let date = match &date_text {
+        Some(t) => DateInput::Text(t),
+        None => DateInput::Unix(secs(date_seconds, "date")?),
+    };
+    let key = SigningKey::new(secret).map_err(|e| sign_error(&e))?;
+    let opts = options(lang_name, (None, None, None))?;
+    let req = amojo_kit::RequestToBuild {
+        method: method.as_deref(),
+        path,
+        payload: payload.as_deref(),
+        style,
+        base_url: base_url.as_deref(),
+        date,
+    };
+    match amojo_kit::build_request(&req, &key, &opts) {
+        Ok(b) => {
+            let headers = object(
+                b.signed
+                    .headers()
+                    .map(|(name, value)| (name, Some(js_text(value)))),
+            );
+            let warnings = Reflect::get(&report_js(&b.report)?, &"warnings".into())?;
+            Ok(object([
+                ("url", Some(js_text(&b.url))),
+                ("method", Some(js_text(&b.method))),
+                ("body", Some(js_text(&b.body))),
+                ("headers", Some(headers)),
+                ("warnings", Some(warnings)),
+            ]))
+        }
+        Err(amojo_kit::BuildError::Invalid(report)) => {
+            Ok(object([("invalid", Some(report_js(&report)?))]))
+        }
+        Err(amojo_kit::BuildError::Sign(e)) => Err(sign_error(&e)),
+        Err(e) => Err(type_error("invalid_json", &e.to_string())),
+    }
+}
+
+/// The protocol's constants and the names the core accepts, defined once in the core:
+/// `{toleranceSeconds, contentType, baseUrl, millisecondsAbove, styles, langs}`.
+#[wasm_bindgen(js_name = rawConstants)]
+pub fn raw_constants() -> JsValue {
+    let names = |list: &[&str]| -> JsValue {
+        list.iter()
+            .map(|s| JsValue::from_str(s))
+            .collect::<Array>()
+            .into()
+    };
+    object([
+        (
+            "toleranceSeconds",
+            Some(JsValue::from(amojo_kit::DEFAULT_TOLERANCE_SECS as f64)),
+        ),
+        (
+            "contentType",
+            Some(js_text(amojo_kit::DEFAULT_CONTENT_TYPE)),
+        ),
+        ("baseUrl", Some(js_text(amojo_kit::DEFAULT_BASE_URL))),
+        (
+            "millisecondsAbove",
+            Some(JsValue::from(amojo_kit::UNIX_MS_ABOVE as f64)),
+        ),
+        (
+            "styles",
+            Some(names(&BodyStyle::ALL.map(BodyStyle::as_str))),
+        ),
+        ("langs", Some(names(&Lang::ALL.map(Lang::as_str)))),
+    ])
 }
 
 /// The endpoint names.

@@ -9,6 +9,11 @@ use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+/// `X-Signature` values as the binding takes them.
+fn sigs(values: &[&str]) -> Array {
+    values.iter().map(|v| JsValue::from_str(v)).collect()
+}
+
 const DOCS: &str = include_str!("../../../tests/vectors/docs_requests.json");
 const RFC1321: &str = include_str!("../../../tests/vectors/rfc1321_md5.json");
 const CORPUS: &[&str] = &[
@@ -242,7 +247,7 @@ fn bad_input_throws_typed_errors_and_the_module_keeps_working() {
     let e = raw_verify(&secrets(&["k"]), "POST", "/p", &odd, b"", 0.0, 900.0).unwrap_err();
     assert_eq!(code_of(&e), "invalid_headers");
     let mixed: Array = [JsValue::from(1.5)].into_iter().collect();
-    let e = raw_verify_webhook(&mixed, b"", "00").unwrap_err();
+    let e = raw_verify_webhook(&mixed, b"", &sigs(&["00"])).unwrap_err();
     assert_eq!(code_of(&e), "invalid_secret");
     let e = raw_verify(
         &secrets(&["k"]),
@@ -259,10 +264,19 @@ fn bad_input_throws_typed_errors_and_the_module_keeps_working() {
     let key: Uint8Array = Uint8Array::from(&b"k"[..]);
     let sig = text(raw_sign_webhook(b"k", b"body")).expect("signs");
     let list: Array = [JsValue::from(key)].into_iter().collect();
-    let r = raw_verify_webhook(&list, b"body", &sig).expect("verifies");
+    let r = raw_verify_webhook(&list, b"body", &sigs(&[&sig])).expect("verifies");
     assert_eq!(get(&r, "ok"), JsValue::TRUE);
-    let r = raw_verify_webhook(&list, b"body", &sig.to_uppercase()).expect("answers");
+    let r = raw_verify_webhook(&list, b"body", &sigs(&[&sig.to_uppercase()])).expect("answers");
     assert_eq!(get_str(&r, "reason"), "malformed_signature");
+    // The header absent or repeated: the core's reasons, naming the header.
+    for (given, reason) in [
+        (&[][..], "missing_header"),
+        (&[&sig[..], &sig[..]][..], "duplicate_header"),
+    ] {
+        let r = raw_verify_webhook(&list, b"body", &sigs(given)).expect("answers");
+        assert_eq!(get_str(&r, "reason"), reason);
+        assert_eq!(get_str(&r, "header"), "X-Signature");
+    }
     assert_eq!(
         raw_endpoints().unchecked_into::<Array>().length() as usize,
         amojo_kit::Endpoint::ALL.len()
