@@ -3,7 +3,8 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::{Ctx, Endpoint, IssueCode, Report, ValidateOptions, check_root, validate_bytes_into};
+use super::engine::{Ctx, check_root, validate_bytes_into};
+use super::{Endpoint, IssueCode, Report, ValidateOptions};
 use crate::endpoint::{RouteError, match_route};
 use crate::http::query_of;
 use crate::json::{Node, Num, escape_pointer};
