@@ -5,6 +5,7 @@ use std::io::Write;
 use amojo_kit::{
     BodyStyle, CurlBody, DateInput, RequestToSign, SignedRequest, reserialize, sign_request,
 };
+use base64::prelude::{BASE64_STANDARD, Engine as _};
 use serde_json::{Map, Value};
 
 use crate::args::{self, CliError, Flag};
@@ -148,7 +149,10 @@ pub fn run(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
             }
             Err(_) => {
                 m.insert("body".into(), Value::Null);
-                m.insert("body_base64".into(), Value::from(util::base64(&body)));
+                m.insert(
+                    "body_base64".into(),
+                    Value::from(BASE64_STANDARD.encode(&body)),
+                );
             }
         }
         if let Some(c) = &curl {
