@@ -6,9 +6,10 @@ use amojo_kit::{
     BodyStyle, CurlBody, DateInput, RequestToSign, SignedRequest, reserialize, sign_request,
 };
 use base64::prelude::{BASE64_STANDARD, Engine as _};
+use clap::Arg;
 use serde_json::{Map, Value};
 
-use crate::args::{self, CliError, Flag};
+use crate::args::{self, CliError};
 use crate::util::{self, Source};
 
 pub const USAGE: &str = "\
@@ -47,21 +48,23 @@ example:
     --path https://amojo.amocrm.ru/v2/origin/custom/CHANNEL_ID/connect body.json
 ";
 
-const SPECS: &[Flag] = &[
-    args::many("secret"),
-    args::value("method"),
-    args::value("path"),
-    args::value("date"),
-    args::opt("now"),
-    args::value("content-type"),
-    args::value("style"),
-    args::value("data"),
-    args::switch("json"),
-    args::value("curl"),
-];
+fn specs() -> [Arg; 10] {
+    [
+        args::many("secret"),
+        args::value("method"),
+        args::value("path"),
+        args::value("date"),
+        args::opt("now"),
+        args::value("content-type"),
+        args::value("style"),
+        args::value("data"),
+        args::switch("json"),
+        args::value("curl"),
+    ]
+}
 
 pub fn run(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
-    let a = args::parse("sign", SPECS, argv)?;
+    let a = args::parse("sign", specs(), argv)?;
     if a.help {
         out.write_all(USAGE.as_bytes())?;
         return Ok(0);
