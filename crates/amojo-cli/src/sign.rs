@@ -5,9 +5,11 @@ use std::io::Write;
 use amojo_kit::{
     BodyStyle, CurlBody, DateInput, RequestToSign, SignedRequest, reserialize, sign_request,
 };
+use base64::prelude::{BASE64_STANDARD, Engine as _};
+use clap::Arg;
 use serde_json::{Map, Value};
 
-use crate::args::{self, CliError, Flag};
+use crate::args::{self, CliError};
 use crate::util::{self, Source};
 
 pub const USAGE: &str = "\
@@ -46,21 +48,23 @@ example:
     --path https://amojo.amocrm.ru/v2/origin/custom/CHANNEL_ID/connect body.json
 ";
 
-const SPECS: &[Flag] = &[
-    args::many("secret"),
-    args::value("method"),
-    args::value("path"),
-    args::value("date"),
-    args::opt("now"),
-    args::value("content-type"),
-    args::value("style"),
-    args::value("data"),
-    args::switch("json"),
-    args::value("curl"),
-];
+fn specs() -> [Arg; 10] {
+    [
+        args::many("secret"),
+        args::value("method"),
+        args::value("path"),
+        args::value("date"),
+        args::opt("now"),
+        args::value("content-type"),
+        args::value("style"),
+        args::value("data"),
+        args::switch("json"),
+        args::value("curl"),
+    ]
+}
 
 pub fn run(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
-    let a = args::parse("sign", SPECS, argv)?;
+    let a = args::parse("sign", specs(), argv)?;
     if a.help {
         out.write_all(USAGE.as_bytes())?;
         return Ok(0);
@@ -148,7 +152,10 @@ pub fn run(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
             }
             Err(_) => {
                 m.insert("body".into(), Value::Null);
-                m.insert("body_base64".into(), Value::from(util::base64(&body)));
+                m.insert(
+                    "body_base64".into(),
+                    Value::from(BASE64_STANDARD.encode(&body)),
+                );
             }
         }
         if let Some(c) = &curl {

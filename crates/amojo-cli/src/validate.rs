@@ -6,9 +6,10 @@ use amojo_kit::{
     Endpoint, Issue, Lang, Report, Severity, ValidateOptions, classify_webhook, validate,
     validate_query, validate_request,
 };
+use clap::Arg;
 use serde_json::{Value, json};
 
-use crate::args::{self, CliError, Flag};
+use crate::args::{self, CliError};
 use crate::util::{self, Source};
 
 pub const VALIDATE_USAGE: &str = "\
@@ -56,21 +57,23 @@ options:
   -h, --help          this help
 ";
 
-const SPECS: &[Flag] = &[
-    args::value("endpoint"),
-    args::value("method"),
-    args::value("path"),
-    args::value("query"),
-    args::value("data"),
-    args::value("lang"),
-    args::value("max-issues"),
-    args::value("max-body-bytes"),
-    args::value("max-depth"),
-    args::switch("json"),
-];
+fn specs() -> [Arg; 10] {
+    [
+        args::value("endpoint"),
+        args::value("method"),
+        args::value("path"),
+        args::value("query"),
+        args::value("data"),
+        args::value("lang"),
+        args::value("max-issues"),
+        args::value("max-body-bytes"),
+        args::value("max-depth"),
+        args::switch("json"),
+    ]
+}
 
 pub fn run_validate(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
-    let a = args::parse("validate", SPECS, argv)?;
+    let a = args::parse("validate", specs(), argv)?;
     if a.help {
         out.write_all(VALIDATE_USAGE.as_bytes())?;
         return Ok(0);
@@ -127,7 +130,7 @@ pub fn run_validate(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> 
                         "`--query` goes with `--endpoint history`",
                     ));
                 }
-                if !a.positionals.is_empty() || a.has("data") {
+                if !a.positionals().is_empty() || a.has("data") {
                     return Err(CliError::usage(
                         "validate",
                         "give the history query either as `--query` or as a JSON object, not both",
@@ -238,12 +241,12 @@ fn print_human(out: &mut Vec<u8>, r: &Report, lang: Lang) -> Result<(), CliError
 }
 
 pub fn run_endpoints(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
-    let a = args::parse("endpoints", &[args::switch("json")], argv)?;
+    let a = args::parse("endpoints", [args::switch("json")], argv)?;
     if a.help {
         out.write_all(ENDPOINTS_USAGE.as_bytes())?;
         return Ok(0);
     }
-    if let Some(p) = a.positionals.first() {
+    if let Some(p) = a.positionals().first() {
         return Err(CliError::usage(
             "endpoints",
             format!("unexpected argument `{p}`"),

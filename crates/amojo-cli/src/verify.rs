@@ -6,9 +6,10 @@ use amojo_kit::{
     DEFAULT_TOLERANCE_SECS, Headers, Reason, ReceivedRequest, Verified, VerifyOptions,
     VerifyOutcome, diagnose_request, verify_request, verify_webhook, webhook_signature,
 };
+use clap::Arg;
 use serde_json::json;
 
-use crate::args::{self, Args, CliError, Flag};
+use crate::args::{self, Args, CliError};
 use crate::util;
 
 pub const VERIFY_USAGE: &str = "\
@@ -79,16 +80,18 @@ options:
 exit: 0 signed / ok, 1 rejected, 2 usage error.
 ";
 
-const REQUEST_SPECS: &[Flag] = &[
-    args::many("secret"),
-    args::value("method"),
-    args::value("path"),
-    args::many("header").short('H'),
-    args::value("now"),
-    args::value("tolerance"),
-    args::value("data"),
-    args::switch("json"),
-];
+fn request_specs() -> [Arg; 8] {
+    [
+        args::many("secret"),
+        args::value("method"),
+        args::value("path"),
+        args::many("header").short('H'),
+        args::value("now"),
+        args::value("tolerance"),
+        args::value("data"),
+        args::switch("json"),
+    ]
+}
 
 struct Request {
     method: String,
@@ -163,7 +166,7 @@ fn json_of<T: serde::Serialize>(v: &T) -> Result<String, CliError> {
 }
 
 pub fn run_verify(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
-    let a = args::parse("verify", REQUEST_SPECS, argv)?;
+    let a = args::parse("verify", request_specs(), argv)?;
     if a.help {
         out.write_all(VERIFY_USAGE.as_bytes())?;
         return Ok(0);
@@ -173,7 +176,7 @@ pub fn run_verify(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
 }
 
 pub fn run_diagnose(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
-    let a = args::parse("diagnose", REQUEST_SPECS, argv)?;
+    let a = args::parse("diagnose", request_specs(), argv)?;
     if a.help {
         out.write_all(DIAGNOSE_USAGE.as_bytes())?;
         return Ok(0);
@@ -219,18 +222,22 @@ pub fn run_diagnose(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> 
     Ok(code)
 }
 
-const WEBHOOK_SIGN_SPECS: &[Flag] = &[
-    args::many("secret"),
-    args::value("data"),
-    args::switch("json"),
-];
+fn webhook_sign_specs() -> [Arg; 3] {
+    [
+        args::many("secret"),
+        args::value("data"),
+        args::switch("json"),
+    ]
+}
 
-const WEBHOOK_VERIFY_SPECS: &[Flag] = &[
-    args::many("secret"),
-    args::value("signature"),
-    args::value("data"),
-    args::switch("json"),
-];
+fn webhook_verify_specs() -> [Arg; 4] {
+    [
+        args::many("secret"),
+        args::value("signature"),
+        args::value("data"),
+        args::switch("json"),
+    ]
+}
 
 pub fn run_webhook(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
     let (sub, rest) = match argv.split_first() {
@@ -248,7 +255,7 @@ pub fn run_webhook(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
             Ok(0)
         }
         "sign" => {
-            let a = args::parse("webhook sign", WEBHOOK_SIGN_SPECS, rest)?;
+            let a = args::parse("webhook sign", webhook_sign_specs(), rest)?;
             if a.help {
                 out.write_all(WEBHOOK_USAGE.as_bytes())?;
                 return Ok(0);
@@ -265,7 +272,7 @@ pub fn run_webhook(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
             Ok(0)
         }
         "verify" => {
-            let a = args::parse("webhook verify", WEBHOOK_VERIFY_SPECS, rest)?;
+            let a = args::parse("webhook verify", webhook_verify_specs(), rest)?;
             if a.help {
                 out.write_all(WEBHOOK_USAGE.as_bytes())?;
                 return Ok(0);
