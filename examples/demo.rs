@@ -112,9 +112,9 @@ fn main() -> ExitCode {
         }
         println!();
         let curl = amojo_kit::curl_command(
-            &signed,
-            BASE,
-            url,
+            &signed.canonical.method,
+            &amojo_kit::request_url(BASE, url),
+            &signed.headers(),
             amojo_kit::CurlBody::Bytes(body.as_bytes()),
         )
         .map(|c| String::from_utf8_lossy(&c).into_owned())

@@ -1,7 +1,7 @@
 // Types of amojo-kit (Node entry, CommonJS and ESM; the browser entry adds nothing but
 // the `init` default export, see web.d.mts).
 
-import type { Endpoint, ErrorCode, HookEndpoint, WarningCode } from "./payloads";
+import type { Endpoint, ErrorCode, HookEndpoint, RequestEndpoint, WarningCode } from "./payloads";
 
 export * from "./payloads";
 
@@ -430,6 +430,26 @@ export function validateRequest(input: ValidateRequestInput, options?: ValidateO
 
 /** The endpoint names: requests, then hooks, then responses. */
 export function endpoints(): Endpoint[];
+
+/** The endpoint a path (or full URL) addresses, the method it takes, and its path
+ * parameters as written in the path (not percent-decoded); null when no endpoint has it. */
+export function route(path: string): { endpoint: RequestEndpoint; method: "POST" | "GET" | "DELETE"; params: Record<string, string> } | null;
+
+/** Header lines as a raw request prints them (`Name: value`, LF or CRLF, blank lines
+ * skipped) → `[name, value]` pairs. Throws AmojoTypeError `invalid_headers` with `line`. */
+export function parseHeaders(text: string): Array<[string, string]>;
+
+export interface CurlInput {
+  method: string;
+  url: string;
+  headers?: HeadersInput;
+  /** The exact bytes to send. */
+  body?: string | Bytes | null;
+}
+
+/** The curl command line that sends a request exactly (POSIX shell quoting; a body that
+ * starts with `@` goes as `--data-raw`). Throws `invalid_body` for a body with a NUL byte. */
+export function curlCommand(input: CurlInput): string;
 
 /** Which hook a hook body is, by its envelope (`message`; `action.typing`;
  * `action.reaction`; a flat v1 body); null when none or not JSON. `validate()` with the

@@ -259,11 +259,7 @@ pub fn build_request(
         (None, o) => o,
     };
     Ok(BuiltRequest {
-        url: format!(
-            "{}{}",
-            base.trim_end_matches('/'),
-            http::request_target(req.path)
-        ),
+        url: http::request_url(base, req.path),
         method: signed.canonical.method.clone(),
         body,
         signed,

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::http;
+#[cfg(doc)]
 use crate::sign::SignedRequest;
 
 /// The body of a [`curl_command`].
@@ -42,30 +42,25 @@ fn shell_quote(bytes: &[u8], out: &mut Vec<u8>) {
     out.push(b'\'');
 }
 
-/// The curl command that sends a signed request exactly: its method, `base_url` plus the
-/// request target of `path` (query kept, fragment dropped), the four headers as signed, and
-/// the body bytes as they were hashed. As bytes: the body is sent as it is, UTF-8 or not.
+/// The curl command that sends a request exactly: its method, URL, headers in order, and
+/// the body bytes as they were hashed (for a signed request: [`SignedRequest::headers`] and
+/// [`crate::request_url`]). As bytes: the body is sent as it is, UTF-8 or not.
 ///
 /// # Errors
 ///
 /// [`CurlError`] for a body with a NUL byte given as [`CurlBody::Bytes`].
 pub fn curl_command(
-    signed: &SignedRequest,
-    base_url: &str,
-    path: &str,
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
     body: CurlBody<'_>,
 ) -> Result<Vec<u8>, CurlError> {
     let mut c = Vec::new();
     c.extend_from_slice(b"curl -X ");
-    c.extend_from_slice(signed.canonical.method.as_bytes());
+    c.extend_from_slice(method.as_bytes());
     c.push(b' ');
-    let url = format!(
-        "{}{}",
-        base_url.trim_end_matches('/'),
-        http::request_target(path)
-    );
     shell_quote(url.as_bytes(), &mut c);
-    for (name, value) in signed.headers() {
+    for (name, value) in headers {
         c.extend_from_slice(b" -H ");
         shell_quote(format!("{name}: {value}").as_bytes(), &mut c);
     }
@@ -91,7 +86,7 @@ pub fn curl_command(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{DateInput, RequestToSign, sign_request};
+    use crate::{DateInput, RequestToSign, SignedRequest, request_url, sign_request};
 
     fn signed(method: &str) -> SignedRequest {
         sign_request(
@@ -110,10 +105,15 @@ mod tests {
     #[test]
     fn quotes_for_a_shell() {
         let s = signed("post");
-        let c = curl_command(
-            &s,
+        let url = request_url(
             "https://amojo.amocrm.ru/",
             "https://x.example/v2/origin/custom/s?a=1#f",
+        );
+        let h = s.headers();
+        let c = curl_command(
+            &s.canonical.method,
+            &url,
+            &h,
             CurlBody::Bytes(b"{\"it's\":1}"),
         )
         .unwrap();
@@ -126,16 +126,16 @@ mod tests {
             text.ends_with(" --data-binary '{\"it'\\''s\":1}'"),
             "{text}"
         );
-        let at = curl_command(&s, "h", "/p", CurlBody::Bytes(b"@etc/passwd")).unwrap();
+        let at = curl_command("POST", "h/p", &h, CurlBody::Bytes(b"@etc/passwd")).unwrap();
         assert!(at.ends_with(b" --data-raw '@etc/passwd'"));
-        let none = curl_command(&s, "h", "/p", CurlBody::Bytes(b"")).unwrap();
+        let none = curl_command("POST", "h/p", &h, CurlBody::Bytes(b"")).unwrap();
         assert!(none.ends_with(b"'"));
         assert!(!String::from_utf8(none).unwrap().contains("--data"));
         assert_eq!(
-            curl_command(&s, "h", "/p", CurlBody::Bytes(b"a\0b")),
+            curl_command("POST", "h/p", &h, CurlBody::Bytes(b"a\0b")),
             Err(CurlError)
         );
-        let file = curl_command(&s, "h", "/p", CurlBody::File("it's.json")).unwrap();
+        let file = curl_command("POST", "h/p", &h, CurlBody::File("it's.json")).unwrap();
         assert!(file.ends_with(b" --data-binary '@it'\\''s.json'"));
     }
 }

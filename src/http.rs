@@ -74,6 +74,15 @@ pub(crate) fn request_target(path_or_url: &str) -> &str {
     &path_or_url[start..end]
 }
 
+/// The URL a request goes to: `base_url` (a trailing `/` dropped) and the request target of
+/// `path_or_url` (a full URL loses its own scheme and host; the query is kept, a fragment
+/// dropped).
+pub fn request_url(base_url: &str, path_or_url: &str) -> String {
+    let mut url = base_url.trim_end_matches('/').to_owned();
+    url.push_str(request_target(path_or_url));
+    url
+}
+
 /// Where the request target of a path or URL starts: what precedes it is the origin (none
 /// for a path).
 pub(crate) fn target_offset(path_or_url: &str) -> usize {

@@ -13,6 +13,7 @@ mod diagnose;
 mod endpoint;
 mod hash;
 mod http;
+pub use http::request_url;
 mod json;
 mod sign;
 mod validate;

@@ -52,7 +52,8 @@ impl Headers {
     ///
     /// # Errors
     ///
-    /// [`HeaderLineError`] when it has no `:` or an empty name, or the name holds a space.
+    /// [`HeaderLineError`] (line 1) when it has no `:` or an empty name, or the name holds a
+    /// space.
     pub fn parse_line(&mut self, line: &str) -> Result<(), HeaderLineError> {
         match line.split_once(':') {
             Some((n, v))
@@ -61,8 +62,26 @@ impl Headers {
                 self.append(n.trim(), v.trim());
                 Ok(())
             }
-            _ => Err(HeaderLineError),
+            _ => Err(HeaderLineError { line: 1 }),
         }
+    }
+
+    /// Parses the header lines of a raw request: one `Name: value` per line (LF or CRLF),
+    /// blank lines skipped.
+    ///
+    /// # Errors
+    ///
+    /// [`HeaderLineError`] with the number of the first line that is not a header line.
+    pub fn parse(text: &str) -> Result<Headers, HeaderLineError> {
+        let mut h = Headers::new();
+        for (i, line) in text.split('\n').enumerate() {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if !line.trim().is_empty() {
+                h.parse_line(line)
+                    .map_err(|_| HeaderLineError { line: i + 1 })?;
+            }
+        }
+        Ok(h)
     }
     /// Looks a header up by name, case-insensitively.
     pub(crate) fn get(&self, name: &str) -> Header<'_> {
@@ -89,13 +108,16 @@ impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
     }
 }
 
-/// A line that is not a `Name: value` header line (see [`Headers::parse_line`]).
+/// A line that is not a `Name: value` header line (see [`Headers::parse`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HeaderLineError;
+pub struct HeaderLineError {
+    /// Its 1-based number.
+    pub line: usize,
+}
 
 impl fmt::Display for HeaderLineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("not a `Name: value` header line")
+        write!(f, "line {} is not a `Name: value` header line", self.line)
     }
 }
 

@@ -370,3 +370,28 @@ fn diagnosis_names_the_component() {
     assert_eq!(d.expected_signature, Some(header(&good(), "X-Signature")));
     assert_eq!(d.expected_canonical, c.to_string());
 }
+
+#[test]
+fn header_lines_parse_as_a_raw_request_prints_them() {
+    let h = Headers::parse("Date: Wed, 15 Dec 2021 23:12:55 +0000\r\n\r\nContent-Type:application/json \nX-Signature: a:b\n").unwrap();
+    assert_eq!(
+        h.iter().collect::<Vec<_>>(),
+        [
+            ("Date", "Wed, 15 Dec 2021 23:12:55 +0000"),
+            ("Content-Type", "application/json"),
+            ("X-Signature", "a:b")
+        ]
+    );
+    for (text, line) in [
+        ("no colon", 1),
+        ("A: 1\n\n: empty name", 3),
+        ("A: 1\nContent Type: x", 2),
+    ] {
+        let e = Headers::parse(text).unwrap_err();
+        assert_eq!(e.line, line, "{text:?}");
+        assert_eq!(
+            e.to_string(),
+            format!("line {line} is not a `Name: value` header line")
+        );
+    }
+}

@@ -179,25 +179,21 @@ function templateText(tpl) {
   return JSON.stringify(tpl.body, null, 2);
 }
 
-/** Path parameters a concrete path carries, by the endpoint's path template. */
+/** Path parameters a concrete path carries (the package's route), percent-decoded; a
+ * scope_id is also split into the channel and account ids it joins. */
 function paramsOf(endpoint, path) {
-  const m = meta(endpoint);
-  if (!m.path || !path) {
-    return {};
-  }
-  const names = [];
-  const re = new RegExp(`^${m.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)\}/g, (_x, n) => {
-    names.push(n);
-    return "([^/?#]+)";
-  })}$`);
-  const hit = re.exec(path);
-  if (!hit) {
+  const r = path ? kit.route(path) : null;
+  if (r === null || r.endpoint !== endpoint) {
     return {};
   }
   const out = {};
-  names.forEach((n, k) => {
-    out[n] = decodeURIComponent(hit[k + 1]);
-  });
+  for (const [name, value] of Object.entries(r.params)) {
+    try {
+      out[name] = decodeURIComponent(value);
+    } catch {
+      out[name] = value;
+    }
+  }
   if (out.scope_id) {
     const cut = out.scope_id.indexOf("_");
     if (cut > 0) {
@@ -650,21 +646,6 @@ function bodyToSend() {
   }
 }
 
-function shellQuote(s) {
-  return `'${String(s).replace(/'/g, "'\\''")}'`;
-}
-
-function curlCommand(method, url, headers, body) {
-  const lines = [`curl -sS${method === "GET" ? "" : ` -X ${method}`} ${shellQuote(url)}`];
-  for (const [k, v] of Object.entries(headers)) {
-    lines.push(`  -H ${shellQuote(`${k}: ${v}`)}`);
-  }
-  if (body !== "") {
-    lines.push(`  --data-binary ${shellQuote(body)}`);
-  }
-  return lines.join(" \\\n");
-}
-
 function fetchSnippet(method, url, headers, body, comment) {
   const hs = Object.entries(headers).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)},`).join("\n");
   return [
@@ -735,7 +716,7 @@ function renderSign() {
     out.append(
       headersTable(t("webhookHeaders"), v.headers, null),
       block(t("exactBody"), v.body, { id: "out-body", extra: h("span", { class: "muted small", text: t("bytes", { n: new TextEncoder().encode(v.body).length }) }) }),
-      block(t("curl"), curlCommand("POST", v.url, v.headers, v.body), { id: "out-curl" }),
+      block(t("curl"), kit.curlCommand({ method: "POST", url: v.url, headers: v.headers, body: v.body }), { id: "out-curl" }),
       block(t("fetchSnippet"), fetchSnippet("POST", v.url, v.headers, v.body, t("hookComment")), { id: "out-fetch" }),
     );
     return;
@@ -766,7 +747,7 @@ function renderSign() {
     headersTable(t("headers"), v.headers, docsBadge),
     block(t("canonical"), v.canonical, { id: "out-canonical", cls: "canonical", extra: docsBadge("canonical", v.canonical) || h("span", { class: "muted small", text: t("canonicalHint") }) }),
     block(t("exactBody"), v.body === "" ? "" : v.body, { id: "out-body", cls: v.body === "" ? "empty" : "", extra: h("span", { class: "muted small", text: v.body === "" ? t("emptyBody") : t("bytes", { n: bodyBytes }) }) }),
-    block(t("curl"), curlCommand(v.method, v.url, v.headers, v.body), { id: "out-curl" }),
+    block(t("curl"), kit.curlCommand({ method: v.method, url: v.url, headers: v.headers, body: v.body }), { id: "out-curl" }),
     block(t("fetchSnippet"), fetchSnippet(v.method, v.url, v.headers, v.body, t("signedComment", { date: v.headers.Date })), { id: "out-fetch" }),
   );
 }
@@ -788,22 +769,16 @@ function headersTable(title, headers, badge) {
 // ---- diagnose -------------------------------------------------------------------------------
 
 function parseHeaderLines(text) {
-  const flat = [];
-  const lines = text.split("\n");
-  for (let k = 0; k < lines.length; k++) {
-    const line = lines[k].replace(/\r$/, "");
-    if (line.trim() === "") {
-      continue;
+  try {
+    return kit.parseHeaders(text);
+  } catch (e) {
+    if (e.code === "invalid_headers") {
+      const err = new Error(t("badHeaderLine", { n: e.line }));
+      err.friendly = true;
+      throw err;
     }
-    const colon = line.indexOf(":");
-    if (colon <= 0) {
-      const e = new Error(t("badHeaderLine", { n: k + 1 }));
-      e.friendly = true;
-      throw e;
-    }
-    flat.push(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+    throw e;
   }
-  return flat;
 }
 
 function splitRawRequest() {
@@ -856,16 +831,13 @@ function doDiagnose() {
       headers,
       body: $("diag-body").value,
       now: Date.now(),
-      toleranceSeconds: $("diag-clock").checked ? 900 : 0,
+      // The core's ±15 minutes, or 0: no clock check.
+      toleranceSeconds: $("diag-clock").checked ? undefined : 0,
     };
     const d = kit.diagnoseRequest(input);
     const get = (name) => {
-      for (let k = 0; k + 1 < headers.length; k += 2) {
-        if (headers[k].toLowerCase() === name.toLowerCase()) {
-          return headers[k + 1];
-        }
-      }
-      return null;
+      const hit = headers.find(([n]) => n.toLowerCase() === name.toLowerCase());
+      return hit ? hit[1] : null;
     };
     state.diagView = { d, received: { md5: get("Content-MD5"), signature: get("X-Signature") } };
   } catch (e) {

@@ -1134,6 +1134,35 @@ export function createApi(host) {
     return call("rawEndpoints", []);
   }
 
+  // The endpoint a path (or URL) addresses, the method it takes and its path parameters
+  // as written in the path; null when no endpoint has this path.
+  function route(path) {
+    need();
+    return call("rawRoute", [string(path, "path")]);
+  }
+
+  // Header lines as a raw request prints them → [[name, value], …].
+  function parseHeaders(text) {
+    need();
+    const flat = call("rawParseHeaders", [string(text, "text")]);
+    const out = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      out.push([flat[i], flat[i + 1]]);
+    }
+    return out;
+  }
+
+  // The curl command line that sends a request exactly (the core's quoting, as the CLI's).
+  function curlCommand(input) {
+    need();
+    const o = options(input, "curlCommand(...)", ["method", "url", "headers", "body"], true);
+    const method = string(o.method, "method");
+    const url = string(o.url, "url");
+    const headers = o.headers === undefined ? [] : flattenHeaders(o.headers, "headers");
+    const body = o.body === undefined || o.body === null ? new Uint8Array(0) : bytes(o.body, "body");
+    return call("rawCurl", [method, url, headers, body]);
+  }
+
   // Which hook a received hook body is, by its envelope (the core decides: the same answer
   // as the CLI's `validate --endpoint webhook`); null when none.
   function webhookEndpoint(payload) {
@@ -1191,6 +1220,9 @@ export function createApi(host) {
     validateRequest,
     endpoints,
     webhookEndpoint,
+    route,
+    parseHeaders,
+    curlCommand,
     schema,
     schemaIndex,
   };

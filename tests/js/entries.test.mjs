@@ -13,7 +13,7 @@ const wasmPath = path.join(pkgDir, "wasm", "amojo_kit_bg.wasm");
 const FUNCTIONS = [
   "contentMd5", "formatDate", "serializeBody", "signRequest", "buildRequest", "verifyRequest",
   "diagnoseRequest", "signWebhook", "verifyWebhook", "verifyWebhookRequest", "webhookMiddleware",
-  "validate", "validateRequest", "endpoints", "webhookEndpoint",
+  "validate", "validateRequest", "endpoints", "webhookEndpoint", "route", "parseHeaders", "curlCommand",
 ];
 // Plain data (the JSON Schemas): they need no WebAssembly, so they work before init().
 const DATA_FUNCTIONS = ["schema", "schemaIndex"];

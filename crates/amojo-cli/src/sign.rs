@@ -188,5 +188,7 @@ fn curl_command(
         Source::File(f) if body.contains(&0) && !reserialized => CurlBody::File(f),
         _ => CurlBody::Bytes(body),
     };
-    amojo_kit::curl_command(s, base, path, body).map_err(|e| CliError::Data(e.to_string()))
+    let url = amojo_kit::request_url(base, path);
+    amojo_kit::curl_command(&s.canonical.method, &url, &s.headers(), body)
+        .map_err(|e| CliError::Data(e.to_string()))
 }

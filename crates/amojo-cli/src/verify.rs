@@ -121,9 +121,9 @@ fn request(a: &Args) -> Result<Request, CliError> {
     let path = a.required("path")?.to_owned();
     let mut headers = Headers::new();
     for h in a.all("header") {
-        headers
-            .parse_line(h)
-            .map_err(|e| CliError::usage(a.cmd, format!("`{h}`: {e}")))?;
+        headers.parse_line(h).map_err(|_| {
+            CliError::usage(a.cmd, format!("`{h}` is not a `Name: value` header line"))
+        })?;
     }
     let now = match a.get("now") {
         Some(v) => util::parse_time(a, "now", v)?,

@@ -815,6 +815,36 @@ pub fn raw_constants() -> JsValue {
     ])
 }
 
+/// Header lines as a raw request prints them → `[name, value, name, value, …]`; throws
+/// `invalid_headers` with the `line` of the first bad one.
+#[wasm_bindgen(js_name = rawParseHeaders)]
+pub fn raw_parse_headers(text: &str) -> Result<JsValue, JsValue> {
+    let h = Headers::parse(text).map_err(|e| {
+        let err = type_error("invalid_headers", &e.to_string());
+        let _ = Reflect::set(&err, &"line".into(), &(e.line as u32).into());
+        err
+    })?;
+    Ok(h.iter()
+        .flat_map(|(n, v)| [JsValue::from_str(n), JsValue::from_str(v)])
+        .collect::<Array>()
+        .into())
+}
+
+/// The curl command of a request (`curl_command`): `flat_headers` is `[name, value, …]`.
+#[wasm_bindgen(js_name = rawCurl)]
+pub fn raw_curl(
+    method: &str,
+    url: &str,
+    flat_headers: &Array,
+    body: &[u8],
+) -> Result<JsValue, JsValue> {
+    let h = headers(flat_headers)?;
+    let pairs: Vec<(&str, &str)> = h.iter().collect();
+    amojo_kit::curl_command(method, url, &pairs, amojo_kit::CurlBody::Bytes(body))
+        .map(|c| js_text(String::from_utf8_lossy(&c)))
+        .map_err(|e| type_error("invalid_body", &e.to_string()))
+}
+
 /// The endpoint names.
 #[wasm_bindgen(js_name = rawEndpoints)]
 pub fn raw_endpoints() -> JsValue {
