@@ -1,7 +1,7 @@
 //! Route matching: no panic; match_route agrees with find_route and the endpoint's method.
 #![no_main]
 
-use amojo_kit::{RouteError, find_route, match_route, method_of};
+use amojo_kit::{RouteError, find_route, match_route};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (String, String)| {
@@ -9,11 +9,11 @@ fuzz_target!(|input: (String, String)| {
     match (match_route(&method, &path), find_route(&path)) {
         (Ok(m), Some(f)) => {
             assert_eq!(m, f);
-            assert!(method.eq_ignore_ascii_case(method_of(m.endpoint)));
+            assert!(method.eq_ignore_ascii_case(m.method()));
         }
         (Err(RouteError::MethodNotAllowed { route, allowed }), Some(f)) => {
             assert_eq!(route, f);
-            assert_eq!(allowed, method_of(f.endpoint));
+            assert_eq!(allowed, f.method());
         }
         (Err(RouteError::UnknownRoute), None) => {}
         (a, b) => panic!("{a:?} vs {b:?}"),
