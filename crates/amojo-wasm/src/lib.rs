@@ -16,9 +16,8 @@ use amojo_kit::{
 
 /// A string for the host. Exports return strings as a `JsValue`, not a Rust `String`: a
 /// `String` comes back as a (pointer, length) pair of values, for which V8 compiles a
-/// dedicated entry wrapper per export when the module is compiled (≈ 0.45 ms each,
-/// measured with Node 20: six such exports were 2.8 ms of every cold start); a single
-/// reference takes V8's generic wrapper.
+/// dedicated entry wrapper per export when the module is compiled, a cost paid at every
+/// cold start; a single reference takes V8's generic wrapper.
 fn js_text(s: impl AsRef<str>) -> JsValue {
     JsValue::from_str(s.as_ref())
 }
@@ -274,9 +273,25 @@ pub fn raw_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-/// Makes the scratch at least `len` bytes long and returns its address in the memory. The
-/// address holds until the next call of this function; the memory's buffer may change at
-/// any call that allocates.
+/// Makes the scratch at least `len` bytes long and returns its address in the memory.
+///
+/// # The lane's contract
+///
+/// This export hands the host a raw address into a `Vec` owned by `LANE` (this module's
+/// thread-local); the host writes the request there and reads results back
+/// (pkg-template/src/api.mjs: `laneOf`, `put`, `signRequest`, `validateInLane`). That is
+/// sound because both sides keep three rules:
+///
+/// 1. No Rust borrow of the scratch is alive while the host writes: every export borrows
+///    `LANE` only for the duration of its call, and the host writes only between calls.
+/// 2. The address holds until an export resizes the scratch: this one, or
+///    `rawValidateScratch` when its report does not fit; after that the host asks for the
+///    address again (`rawScratch(0)`) before reading.
+/// 3. The memory's `ArrayBuffer` changes whenever an export grows the memory: the host
+///    checks its view (`byteLength === 0`) after every call and makes a new one.
+///
+/// What stays behind: the last secret stays in the scratch (and in the key cache) until
+/// overwritten, inside this module's memory only.
 #[wasm_bindgen(js_name = rawScratch)]
 pub fn raw_scratch(len: usize) -> usize {
     LANE.with_borrow_mut(|lane| {
