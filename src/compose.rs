@@ -96,10 +96,10 @@ impl std::error::Error for HookError {
 /// # Errors
 ///
 /// [`HookError`]: the first check that failed.
-pub fn receive_webhook(
+pub fn receive_webhook<S: AsRef<[u8]>>(
     body: &[u8],
     signatures: &[&str],
-    secrets: &[&[u8]],
+    secrets: &[S],
     validation: Option<&ValidateOptions>,
 ) -> Result<ReceivedHook, HookError> {
     let signature = match signatures {

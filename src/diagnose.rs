@@ -421,16 +421,16 @@ const MISTAKES: &[Mistake] = &[
 /// with a charset, Date re-generated a second apart, body re-serialized after signing), or
 /// the legacy scheme, or an older secret. Requested explicitly; it returns the expected
 /// signature, so its output is for the secret's owner only. It never returns the secret.
-pub fn diagnose_request(
+pub fn diagnose_request<S: AsRef<[u8]>>(
     req: &ReceivedRequest<'_>,
-    secrets: &[&[u8]],
+    secrets: &[S],
     opts: &VerifyOptions,
 ) -> Diagnosis {
     let outcome = verify_request(req, secrets, opts);
     let body_md5 = content_md5(req.body);
     let keys: Vec<SigningKey> = secrets
         .iter()
-        .filter_map(|s| SigningKey::new(s).ok())
+        .filter_map(|s| SigningKey::new(s.as_ref()).ok())
         .collect();
     let canonical = received_canonical(req);
     let mut findings = Vec::new();

@@ -316,8 +316,8 @@ fn required_header<'h>(h: &'h Headers, name: &'static str) -> Result<&'h str, Re
     one_header(h, name)?.ok_or(Reason::MissingHeader(name))
 }
 
-fn usable_secrets(secrets: &[&[u8]]) -> Result<(), Reason> {
-    if secrets.is_empty() || secrets.iter().any(|s| s.is_empty()) {
+fn usable_secrets<S: AsRef<[u8]>>(secrets: &[S]) -> Result<(), Reason> {
+    if secrets.is_empty() || secrets.iter().any(|s| s.as_ref().is_empty()) {
         Err(Reason::NoSecret)
     } else {
         Ok(())
@@ -378,9 +378,9 @@ pub(crate) fn check_clock(date_text: &str, opts: &VerifyOptions) -> Result<i64, 
 ///
 /// The first failed check, as a [`Reason`]. Never carries the secret or the expected
 /// signature.
-pub fn verify_request(
+pub fn verify_request<S: AsRef<[u8]>>(
     req: &ReceivedRequest<'_>,
-    secrets: &[&[u8]],
+    secrets: &[S],
     opts: &VerifyOptions,
 ) -> Result<Verified, Reason> {
     usable_secrets(secrets)?;
@@ -396,9 +396,9 @@ pub fn verify_request(
 
 /// Constant-time check of a raw 20-byte tag against any of `secrets` (the `hmac` crate's
 /// `verify_slice`). Every secret is tried, so the time does not tell which one matched.
-fn tag_matches_any(secrets: &[&[u8]], message: &[u8], tag: &[u8]) -> Option<usize> {
+fn tag_matches_any<S: AsRef<[u8]>>(secrets: &[S], message: &[u8], tag: &[u8]) -> Option<usize> {
     let mut found = None;
-    for (i, s) in secrets.iter().enumerate() {
+    for (i, s) in secrets.iter().map(AsRef::as_ref).enumerate() {
         if s.is_empty() {
             continue;
         }
@@ -428,7 +428,11 @@ fn check_md5(header: &str, body: &[u8]) -> Result<(), Reason> {
 /// # Errors
 ///
 /// [`Reason::NoSecret`], [`Reason::MalformedSignature`] or [`Reason::SignatureMismatch`].
-pub fn verify_webhook(body: &[u8], signature: &str, secrets: &[&[u8]]) -> Result<Verified, Reason> {
+pub fn verify_webhook<S: AsRef<[u8]>>(
+    body: &[u8],
+    signature: &str,
+    secrets: &[S],
+) -> Result<Verified, Reason> {
     usable_secrets(secrets)?;
     let tag = decode_signature(signature)?;
     tag_matches_any(secrets, body, &tag)

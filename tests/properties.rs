@@ -204,8 +204,8 @@ proptest! {
         h.append("X-Signature", m.clone());
         let req = ReceivedRequest { method: &m, path: &text, headers: &h, body: &bytes };
         let _ = verify_request(&req, &[b"k"], &VerifyOptions::at(NOW));
-        let _ = verify_request(&req, &[], &VerifyOptions { now: i64::MIN, tolerance_secs: u64::MAX });
-        let d = diagnose_request(&req, &[b"secret-xyz-1234", b""], &VerifyOptions { now: i64::MAX, tolerance_secs: 1 });
+        let _ = verify_request(&req, &[] as &[&[u8]], &VerifyOptions { now: i64::MIN, tolerance_secs: u64::MAX });
+        let d = diagnose_request(&req, &[&b"secret-xyz-1234"[..], b""], &VerifyOptions { now: i64::MAX, tolerance_secs: 1 });
         let shown = format!("{:?}", d);
         prop_assert!(!shown.contains("secret-xyz-1234"));
         let _ = verify_webhook(&bytes, &m, &[b"k"]);

@@ -184,7 +184,10 @@ fn each_reason_has_its_code() {
             },
         );
     }
-    assert_eq!(verify_request(&req, &[], &off), Err(Reason::NoSecret));
+    assert_eq!(
+        verify_request(&req, &[] as &[&[u8]], &off),
+        Err(Reason::NoSecret)
+    );
     assert_eq!(verify_request(&req, &[b""], &off), Err(Reason::NoSecret));
 }
 
@@ -233,7 +236,10 @@ fn webhook_and_legacy() {
         verify_webhook(BODY, &sig[..39], &[SECRET]),
         Err(Reason::MalformedSignature)
     );
-    assert_eq!(verify_webhook(BODY, &sig, &[]), Err(Reason::NoSecret));
+    assert_eq!(
+        verify_webhook(BODY, &sig, &[] as &[&[u8]]),
+        Err(Reason::NoSecret)
+    );
     // The legacy request scheme is the hook's: HMAC-SHA1 of the body.
     let legacy = webhook_signature(SECRET, BODY).unwrap();
     assert!(verify_webhook(BODY, &legacy, &[b"x", SECRET]).is_ok());

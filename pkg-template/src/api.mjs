@@ -965,12 +965,12 @@ export function createApi(host) {
 
   function verifyRequest(input) {
     need();
-    return call("rawVerify", receivedArgs(input, "verifyRequest(...)"));
+    return call("rawCheckRequest", [false, ...receivedArgs(input, "verifyRequest(...)")]);
   }
 
   function diagnoseRequest(input) {
     need();
-    return call("rawDiagnose", receivedArgs(input, "diagnoseRequest(...)"));
+    return call("rawCheckRequest", [true, ...receivedArgs(input, "diagnoseRequest(...)")]);
   }
 
   function signWebhook(body, secret) {

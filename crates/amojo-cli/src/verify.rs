@@ -103,16 +103,14 @@ struct Request {
 }
 
 impl Request {
-    /// Runs a library check (verify or diagnose) on this request.
-    fn check<R>(&self, f: impl FnOnce(&ReceivedRequest<'_>, &[&[u8]], &VerifyOptions) -> R) -> R {
-        let secrets: Vec<&[u8]> = self.secrets.iter().map(Vec::as_slice).collect();
-        let req = ReceivedRequest {
+    /// The request as the core reads it.
+    fn received(&self) -> ReceivedRequest<'_> {
+        ReceivedRequest {
             method: &self.method,
             path: &self.path,
             headers: &self.headers,
             body: &self.body,
-        };
-        f(&req, &secrets, &self.opts)
+        }
     }
 }
 
@@ -171,7 +169,10 @@ pub fn run_verify(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
         out.write_all(VERIFY_USAGE.as_bytes())?;
         return Ok(0);
     }
-    let outcome = request(&a)?.check(verify_request);
+    let outcome = {
+        let r = request(&a)?;
+        verify_request(&r.received(), &r.secrets, &r.opts)
+    };
     print_outcome(out, &outcome, a.has("json"))
 }
 
@@ -181,7 +182,10 @@ pub fn run_diagnose(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> 
         out.write_all(DIAGNOSE_USAGE.as_bytes())?;
         return Ok(0);
     }
-    let d = request(&a)?.check(diagnose_request);
+    let d = {
+        let r = request(&a)?;
+        diagnose_request(&r.received(), &r.secrets, &r.opts)
+    };
     let code = if d.outcome.is_ok() { 0 } else { 1 };
     if a.has("json") {
         writeln!(out, "{}", json_of(&d)?)?;

@@ -417,43 +417,6 @@ impl Received {
             },
         })
     }
-    /// Runs a library check (verify or diagnose) on the request.
-    fn check<R>(
-        &self,
-        method: &str,
-        path: &str,
-        body: &[u8],
-        f: impl FnOnce(&ReceivedRequest<'_>, &[&[u8]], &VerifyOptions) -> R,
-    ) -> R {
-        let keys: Vec<&[u8]> = self.secrets.iter().map(Vec::as_slice).collect();
-        let req = ReceivedRequest {
-            method,
-            path,
-            headers: &self.headers,
-            body,
-        };
-        f(&req, &keys, &self.opts)
-    }
-}
-
-/// Verifies a received request. Never returns the expected signature.
-#[wasm_bindgen(js_name = rawVerify)]
-pub fn raw_verify(
-    secret_list: &Array,
-    method: &str,
-    path: &str,
-    flat_headers: &Array,
-    body: &[u8],
-    now_seconds: f64,
-    tolerance_seconds: f64,
-) -> Result<JsValue, JsValue> {
-    let r = Received::new(secret_list, flat_headers, now_seconds, tolerance_seconds)?;
-    Ok(outcome_js(&r.check(
-        method,
-        path,
-        body,
-        amojo_kit::verify_request,
-    )))
 }
 
 /// The core's diagnosis with the JS API's names (`expectedCanonical`, …).
@@ -492,9 +455,12 @@ fn diagnosis_js(d: &Diagnosis) -> JsValue {
     ])
 }
 
-/// Explains a verification failure (shows the expected signature; never the secret).
-#[wasm_bindgen(js_name = rawDiagnose)]
-pub fn raw_diagnose(
+/// Checks a received request: verifies it, or with `diagnose` explains it (which shows the
+/// expected signature, never the secret).
+#[wasm_bindgen(js_name = rawCheckRequest)]
+#[allow(clippy::too_many_arguments)]
+pub fn raw_check_request(
+    diagnose: bool,
     secret_list: &Array,
     method: &str,
     path: &str,
@@ -504,12 +470,17 @@ pub fn raw_diagnose(
     tolerance_seconds: f64,
 ) -> Result<JsValue, JsValue> {
     let r = Received::new(secret_list, flat_headers, now_seconds, tolerance_seconds)?;
-    Ok(diagnosis_js(&r.check(
+    let req = ReceivedRequest {
         method,
         path,
+        headers: &r.headers,
         body,
-        amojo_kit::diagnose_request,
-    )))
+    };
+    Ok(if diagnose {
+        diagnosis_js(&amojo_kit::diagnose_request(&req, &r.secrets, &r.opts))
+    } else {
+        outcome_js(&amojo_kit::verify_request(&req, &r.secrets, &r.opts))
+    })
 }
 
 /// Webhook signature of a raw body.

@@ -132,7 +132,8 @@ fn docs_vectors_through_the_exports() {
         let now = amojo_kit::parse_date(date.as_deref().unwrap_or_default())
             .expect("date")
             .unix as f64;
-        let ok = raw_verify(
+        let ok = raw_check_request(
+            false,
             &secrets(&["x", "k3y"]),
             method,
             url,
@@ -146,7 +147,8 @@ fn docs_vectors_through_the_exports() {
         assert_eq!(get(&ok, "secretIndex").as_f64(), Some(1.0));
         let mut tampered = body.clone().into_bytes();
         tampered.push(b' ');
-        let bad = raw_verify(
+        let bad = raw_check_request(
+            false,
             &secrets(&["k3y"]),
             method,
             url,
@@ -159,7 +161,8 @@ fn docs_vectors_through_the_exports() {
         assert_eq!(get_str(&bad, "reason"), "md5_mismatch", "{name}");
         // verify never returns the expected signature; diagnose does, and not the secret.
         assert!(get(&bad, "expectedSignature").is_undefined());
-        let d = raw_diagnose(
+        let d = raw_check_request(
+            true,
             &secrets(&["k3y"]),
             method,
             url,
@@ -244,12 +247,14 @@ fn bad_input_throws_typed_errors_and_the_module_keeps_working() {
     let e = raw_validate("connect", b"{}", "de", None, None, None).unwrap_err();
     assert_eq!(code_of(&e), "invalid_lang");
     let odd: Array = [JsValue::from("Date")].into_iter().collect();
-    let e = raw_verify(&secrets(&["k"]), "POST", "/p", &odd, b"", 0.0, 900.0).unwrap_err();
+    let e = raw_check_request(false, &secrets(&["k"]), "POST", "/p", &odd, b"", 0.0, 900.0)
+        .unwrap_err();
     assert_eq!(code_of(&e), "invalid_headers");
     let mixed: Array = [JsValue::from(1.5)].into_iter().collect();
     let e = raw_verify_webhook(&mixed, b"", &sigs(&["00"])).unwrap_err();
     assert_eq!(code_of(&e), "invalid_secret");
-    let e = raw_verify(
+    let e = raw_check_request(
+        false,
         &secrets(&["k"]),
         "POST",
         "/p",
