@@ -29,7 +29,9 @@ pub use diagnose::{Component, Diagnosis, Finding, diagnose_request};
 pub use endpoint::{
     ParseNameError, RouteError, RouteMatch, classify_webhook, find_route, match_route,
 };
-pub use json::{BodyStyle, JsonError, ParsedJson, parse_json, reserialize, serialize_body};
+pub use json::{
+    BodyStyle, JsonError, JsonErrorKind, ParsedJson, parse_json, reserialize, serialize_body,
+};
 pub use sign::{
     CanonicalString, DEFAULT_CONTENT_TYPE, DateInput, EMPTY_BODY_MD5, RequestToSign, SignError,
     SignedRequest, SigningKey, canonical_request, content_md5, sign_request, webhook_signature,

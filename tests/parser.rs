@@ -5,7 +5,7 @@
 //! scan limit.
 #![cfg(not(target_arch = "wasm32"))]
 
-use amojo_kit::{BodyStyle, parse_json, reserialize};
+use amojo_kit::{BodyStyle, JsonErrorKind, parse_json, reserialize};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -172,7 +172,7 @@ fn nesting_limit_is_128() {
         let parsed = parse_json(text.as_bytes());
         assert_eq!(parsed.is_ok(), depth <= 128, "depth {depth}");
         if depth > 128 {
-            assert!(parsed.is_err_and(|e| e.too_deep && (e.line, e.column) == (1, 129)));
+            assert!(parsed.is_err_and(|e| e.kind == JsonErrorKind::TooDeep && (e.line, e.column) == (1, 129)));
         }
     }
 }

@@ -219,11 +219,21 @@ pub fn php_float(f: f64) -> String {
 /// Deepest nesting [`parse_json`] accepts (serde_json's own recursion limit).
 pub const MAX_PARSE_DEPTH: usize = 128;
 
-/// A JSON syntax error with its 1-based line and column.
+/// What kind of JSON error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JsonErrorKind {
+    /// Not JSON: invalid UTF-8, a byte-order mark, a syntax error or trailing data.
+    Syntax,
+    /// The document nests deeper than the limit.
+    TooDeep,
+}
+
+/// A JSON error with its 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonError {
-    /// `true` when the document nests deeper than the limit (otherwise a syntax error).
-    pub too_deep: bool,
+    /// Syntax, or nesting too deep.
+    pub kind: JsonErrorKind,
     /// 1-based line (0 when the input ended early).
     pub line: usize,
     /// 1-based column.
@@ -264,7 +274,7 @@ pub fn parse_json(bytes: &[u8]) -> Result<ParsedJson, JsonError> {
 ///
 /// # Errors
 ///
-/// As [`parse_json`]; deeper nesting gives a [`JsonError`] with `too_deep` set.
+/// As [`parse_json`]; deeper nesting is a [`JsonError`] of kind [`JsonErrorKind::TooDeep`].
 pub fn parse_json_with_depth(bytes: &[u8], max_depth: usize) -> Result<ParsedJson, JsonError> {
     let parsed = parse_node(bytes, max_depth)?;
     Ok(ParsedJson {
@@ -341,15 +351,15 @@ mod tests {
         assert!(parse_json(b"\xEF\xBB\xBF{}").is_err());
         assert!(parse_json(b"\"\xff\"").is_err());
         let deep = "[".repeat(10_000);
-        assert!(parse_json(deep.as_bytes()).is_err_and(|e| e.too_deep));
+        assert!(parse_json(deep.as_bytes()).is_err_and(|e| e.kind == JsonErrorKind::TooDeep));
         let ok = format!("{}{}", "[".repeat(8), "]".repeat(8));
         assert!(parse_json_with_depth(ok.as_bytes(), 8).is_ok());
         let e = parse_json_with_depth(format!("[{ok}]").as_bytes(), 8).unwrap_err();
         assert!(
-            e.too_deep && e.message.starts_with("nesting deeper than 8"),
+            e.kind == JsonErrorKind::TooDeep && e.message.starts_with("nesting deeper than 8"),
             "{e:?}"
         );
-        assert!(!parse_json(b"[1,]").unwrap_err().too_deep);
+        assert_eq!(parse_json(b"[1,]").unwrap_err().kind, JsonErrorKind::Syntax);
         let lone = parse_json(br#"{"a":"\ud83d"}"#).unwrap_err();
         assert!(lone.message.contains("lone UTF-16 surrogate"), "{lone:?}");
         assert!(parse_json(br#"{"a":"\ud83d\ude0d"}"#).is_ok());

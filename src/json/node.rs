@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::{JsonError, MAX_PARSE_DEPTH, escape_pointer};
+use super::{JsonError, JsonErrorKind, MAX_PARSE_DEPTH, escape_pointer};
 
 /// A JSON number as serde_json classifies it (without `arbitrary_precision`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -148,7 +148,7 @@ pub(crate) struct Parsed<'a> {
 pub(crate) fn parse(bytes: &[u8], max_depth: usize) -> Result<Parsed<'_>, JsonError> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(JsonError {
-            too_deep: false,
+            kind: JsonErrorKind::Syntax,
             line: 1,
             column: 1,
             message: "the body starts with a UTF-8 byte-order mark; JSON must not".to_owned(),
@@ -272,7 +272,11 @@ fn error_at(bytes: &[u8], consumed: usize, f: Fail) -> JsonError {
     message.push_str(" column ");
     push_usize(&mut message, column);
     JsonError {
-        too_deep: matches!(f, Fail::TooDeep(_)),
+        kind: if matches!(f, Fail::TooDeep(_)) {
+            JsonErrorKind::TooDeep
+        } else {
+            JsonErrorKind::Syntax
+        },
         line,
         column,
         message,

@@ -148,7 +148,8 @@ impl Ctx {
             self.truncated = true;
             return;
         }
-        let code = if e.too_deep {
+        let too_deep = e.kind == json::JsonErrorKind::TooDeep;
+        let code = if too_deep {
             IssueCode::TooDeep {
                 limit: self.opts.max_depth.min(json::MAX_PARSE_DEPTH),
             }
@@ -158,7 +159,7 @@ impl Ctx {
                 column: e.column,
             }
         };
-        let message = if e.too_deep {
+        let message = if too_deep {
             messages::message(&code, "", self.opts.lang)
         } else {
             messages::json_error(e, self.opts.lang)
