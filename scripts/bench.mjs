@@ -705,19 +705,11 @@ async function scenarioBrowser(peers) {
   const browser = await playwright.chromium.launch({
     executablePath,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"],
+    args: setup.CHROMIUM_ARGS,
   });
   try {
     const context = await browser.newContext();
-    const external = [];
-    await context.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith(`${origin}/`)) {
-        return route.continue();
-      }
-      external.push(url);
-      return route.abort();
-    });
+    const external = await setup.keepLocal(context, origin);
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));

@@ -14,7 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { root, ensureChromium, loadPlaywright } from "./setup.mjs";
+import { root, ensureChromium, loadPlaywright, CHROMIUM_ARGS, keepLocal } from "./setup.mjs";
 import { serve } from "../../scripts/serve-playground.mjs";
 
 const vectors = JSON.parse(fs.readFileSync(path.join(root, "tests/vectors/docs_requests.json"), "utf8"));
@@ -28,7 +28,7 @@ let origin;
 let context;
 let page;
 let profile;
-const external = []; // requests that left localhost (blocked)
+let external = []; // requests that left localhost (blocked)
 const pageErrors = [];
 
 before(async () => {
@@ -48,28 +48,12 @@ before(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-quic",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1440, height: 900 },
     locale: "en-US",
     timezoneId: "UTC",
   });
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${origin}/`)) {
-      return route.continue();
-    }
-    external.push(url);
-    return route.abort();
-  });
+  external = await keepLocal(context, origin);
   context.on("request", (req) => {
     const url = req.url();
     if (!url.startsWith(`${origin}/`) && !url.startsWith("data:") && !external.includes(url)) {

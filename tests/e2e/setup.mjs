@@ -62,3 +62,31 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const pw = loadPlaywright();
   console.log(`chromium: ${execFileSync(CHROMIUM, ["--version"]).toString().trim()}; playwright-core ${pw.chromium ? "ok" : "?"}`);
 }
+
+/** Chromium's flags for a closed machine: headless, no sandbox (root), and none of the
+ * background connections this machine's network refuses. */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-quic",
+  "--disable-sync",
+];
+
+/** Lets a browser context load only from `origin`; every other request is aborted and
+ * recorded in the returned list (a page that reaches out fails its test). */
+export async function keepLocal(context, origin) {
+  const external = [];
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${origin}/`)) {
+      return route.continue();
+    }
+    external.push(url);
+    return route.abort();
+  });
+  return external;
+}

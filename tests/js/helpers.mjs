@@ -32,106 +32,13 @@ export function hexBytes(hex) {
 
 export const utf8 = (s) => new TextEncoder().encode(s);
 
-/**
- * Parses JSON text and returns, for every value, its source span, so that a test can pass
- * a corpus body to the validator byte for byte (JSON.parse would turn `1.0` into `1`).
- * Returns { value, start, end, members?, items? }: members maps an object's keys to spans.
- */
-export function jsonSpans(text) {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && " \t\n\r".includes(text[i])) {
-      i++;
-    }
-  };
-  const fail = () => {
-    throw new SyntaxError(`jsonSpans: unexpected ${JSON.stringify(text[i])} at ${i}`);
-  };
-  const str = () => {
-    const start = i;
-    i++;
-    while (text[i] !== '"') {
-      if (i >= text.length) {
-        fail();
-      }
-      i += text[i] === "\\" ? 2 : 1;
-    }
-    i++;
-    return JSON.parse(text.slice(start, i));
-  };
-  const value = () => {
-    ws();
-    const start = i;
-    const node = { start };
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      node.members = new Map();
-      ws();
-      if (text[i] === "}") {
-        i++;
-      } else {
-        for (;;) {
-          ws();
-          if (text[i] !== '"') {
-            fail();
-          }
-          const key = str();
-          ws();
-          if (text[i++] !== ":") {
-            fail();
-          }
-          node.members.set(key, value());
-          ws();
-          if (text[i] === ",") {
-            i++;
-          } else if (text[i] === "}") {
-            i++;
-            break;
-          } else {
-            fail();
-          }
-        }
-      }
-    } else if (c === "[") {
-      i++;
-      node.items = [];
-      ws();
-      if (text[i] === "]") {
-        i++;
-      } else {
-        for (;;) {
-          node.items.push(value());
-          ws();
-          if (text[i] === ",") {
-            i++;
-          } else if (text[i] === "]") {
-            i++;
-            break;
-          } else {
-            fail();
-          }
-        }
-      }
-    } else if (c === '"') {
-      str();
-    } else {
-      const m = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
-      if (!m) {
-        fail();
-      }
-      i += m[0].length;
-    }
-    node.end = i;
-    node.text = text.slice(start, i);
-    return node;
-  };
-  const top = value();
-  ws();
-  if (i !== text.length) {
-    fail();
-  }
-  return top;
+// Source spans of JSON values (to pass a corpus body to the validator byte for byte: JSON.parse
+// would turn `1.0` into `1`): the playground's own scanner, one copy for both.
+export { jsonSpans } from "../../www/jsonspans.mjs";
+
+/** The exact text of a span's value. */
+export function spanText(text, node) {
+  return text.slice(node.start, node.end);
 }
 
 /** Sorted "path code" strings of a list of issues, for multiset comparison. */

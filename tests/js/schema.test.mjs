@@ -18,7 +18,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { amojo, pkgDir, root, readText, loadJson, jsonSpans } from "./helpers.mjs";
+import { amojo, pkgDir, root, readText, loadJson, jsonSpans, spanText } from "./helpers.mjs";
 
 const ME = "ajv";
 const VALIDATORS = ["ajv", "python"];
@@ -73,7 +73,7 @@ function corpusCases() {
     JSON.parse(text).forEach((c, i) => {
       const span = spans.items[i].members;
       // The body's own JSON text, byte for byte as written (JSON.parse would turn 1.0 into 1).
-      const bodyText = c.body_text !== undefined ? c.body_text : span.has("body") ? span.get("body").text : undefined;
+      const bodyText = c.body_text !== undefined ? c.body_text : span.has("body") ? spanText(text, span.get("body").value) : undefined;
       out.push({ file, stem, c, bodyText });
     });
   }
