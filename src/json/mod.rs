@@ -238,7 +238,8 @@ pub struct JsonError {
     pub line: usize,
     /// 1-based column.
     pub column: usize,
-    /// What went wrong, in serde_json's words.
+    /// What went wrong: mostly serde_json's wording (tests/parser.rs holds verdicts and
+    /// positions to serde_json; a few messages differ, e.g. at the end of the input).
     pub message: String,
 }
 
