@@ -172,7 +172,11 @@ fn nesting_limit_is_128() {
         let parsed = parse_json(text.as_bytes());
         assert_eq!(parsed.is_ok(), depth <= 128, "depth {depth}");
         if depth > 128 {
-            assert!(parsed.is_err_and(|e| e.kind == JsonErrorKind::TooDeep && (e.line, e.column) == (1, 129)));
+            assert!(
+                parsed.is_err_and(
+                    |e| e.kind == JsonErrorKind::TooDeep && (e.line, e.column) == (1, 129)
+                )
+            );
         }
     }
 }

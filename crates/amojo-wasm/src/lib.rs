@@ -29,11 +29,12 @@ fn type_error(code: &str, message: &str) -> JsValue {
 }
 
 /// A plain JS object from (key, value) pairs, values absent (`None`) left out.
-fn object<'a>(entries: impl IntoIterator<Item = (&'a str, Option<JsValue>)>) -> JsValue {
+/// Not generic: one copy in the module, whatever the number of entries.
+fn object(entries: &[(&str, Option<JsValue>)]) -> JsValue {
     let o = Object::new();
     for (k, v) in entries {
         if let Some(v) = v {
-            let _ = Reflect::set(&o, &JsValue::from_str(k), &v);
+            let _ = Reflect::set(&o, &JsValue::from_str(k), v);
         }
     }
     o.into()
@@ -55,7 +56,7 @@ fn outcome_entries(o: &VerifyOutcome) -> [(&'static str, Option<JsValue>); 6] {
 }
 
 fn outcome_js(r: &Result<amojo_kit::Verified, amojo_kit::Reason>) -> JsValue {
-    object(outcome_entries(&VerifyOutcome::from(r)))
+    object(&outcome_entries(&VerifyOutcome::from(r)))
 }
 
 fn lang(s: &str) -> Result<Lang, JsValue> {
@@ -425,7 +426,7 @@ fn diagnosis_js(d: &Diagnosis) -> JsValue {
         .findings
         .iter()
         .map(|f| {
-            object([
+            object(&[
                 ("component", Some(JsValue::from_str(f.component.code()))),
                 ("code", Some(JsValue::from_str(f.code))),
                 ("message", Some(JsValue::from_str(&f.message))),
@@ -434,7 +435,7 @@ fn diagnosis_js(d: &Diagnosis) -> JsValue {
         .collect();
     let [ok, index, reason, message, header, skew] =
         outcome_entries(&VerifyOutcome::from(&d.outcome));
-    object([
+    object(&[
         ok,
         index,
         reason,
@@ -551,7 +552,7 @@ pub fn raw_receive_webhook(
     let opts = options(lang_name, (max_issues, max_body_bytes, max_depth))?;
     let received = amojo_kit::receive_webhook(body, &sig_refs, &refs, validate.then_some(&opts));
     Ok(match received {
-        Ok(hook) => object([
+        Ok(hook) => object(&[
             ("ok", Some(JsValue::TRUE)),
             ("secretIndex", Some(JsValue::from(hook.secret_index as u32))),
             (
@@ -569,7 +570,7 @@ pub fn raw_receive_webhook(
                 amojo_kit::HookError::Invalid { report, .. } => Some(report_js(report)?),
                 _ => None,
             };
-            object([
+            object(&[
                 ("ok", Some(JsValue::FALSE)),
                 ("reason", Some(js_text(e.code()))),
                 ("message", Some(js_text(e.to_string()))),
@@ -691,12 +692,13 @@ pub fn raw_route(path: &str) -> JsValue {
     let Some(r) = amojo_kit::find_route(path) else {
         return JsValue::NULL;
     };
-    let params = object(
-        r.params
-            .iter()
-            .map(|(k, v)| (*k, Some(JsValue::from_str(v)))),
-    );
-    object([
+    let params: Vec<_> = r
+        .params
+        .iter()
+        .map(|(k, v)| (*k, Some(JsValue::from_str(v))))
+        .collect();
+    let params = object(&params);
+    object(&[
         ("endpoint", Some(JsValue::from_str(r.endpoint.as_str()))),
         ("method", Some(JsValue::from_str(r.method()))),
         ("params", Some(params)),
@@ -748,12 +750,12 @@ pub fn raw_build_request(
     match amojo_kit::build_request(&req, &key, &opts) {
         Ok(b) => {
             let headers = object(
-                b.signed
+                &b.signed
                     .headers()
                     .map(|(name, value)| (name, Some(js_text(value)))),
             );
             let warnings = Reflect::get(&report_js(&b.report)?, &"warnings".into())?;
-            Ok(object([
+            Ok(object(&[
                 ("url", Some(js_text(&b.url))),
                 ("method", Some(js_text(&b.method))),
                 ("body", Some(js_text(&b.body))),
@@ -762,7 +764,7 @@ pub fn raw_build_request(
             ]))
         }
         Err(amojo_kit::BuildError::Invalid(report)) => {
-            Ok(object([("invalid", Some(report_js(&report)?))]))
+            Ok(object(&[("invalid", Some(report_js(&report)?))]))
         }
         Err(amojo_kit::BuildError::Sign(e)) => Err(sign_error(&e)),
         Err(e) => Err(type_error("invalid_json", &e.to_string())),
@@ -779,7 +781,7 @@ pub fn raw_constants() -> JsValue {
             .collect::<Array>()
             .into()
     };
-    object([
+    object(&[
         (
             "toleranceSeconds",
             Some(JsValue::from(amojo_kit::DEFAULT_TOLERANCE_SECS as f64)),
