@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use amojo_kit::{
     DateInput, Endpoint, Headers, Reason, ReceivedRequest, RequestToSign, ValidateOptions,
-    VerifyOptions, parse_date, sign_request, validate, verify_request, verify_webhook,
+    Verified, VerifyOptions, parse_date, sign_request, validate, verify_request, verify_webhook,
     webhook_signature,
 };
 use serde_json::Value;
@@ -70,6 +70,20 @@ fn headers(v: &Value) -> Headers {
     h
 }
 
+/// Verifies a peer library's empty-body request (method, path and secret from the vector).
+fn verify_empty_body(v: &Value, received: &Headers, now: i64) -> Result<Verified, Reason> {
+    verify_request(
+        &ReceivedRequest {
+            method: s(v, "method"),
+            path: s(v, "path"),
+            headers: received,
+            body: b"",
+        },
+        &[s(v, "secret").as_bytes()],
+        &VerifyOptions::at(now),
+    )
+}
+
 #[test]
 fn signature_vectors_of_peer_libraries() {
     let all = load("signatures.json");
@@ -102,16 +116,7 @@ fn signature_vectors_of_peer_libraries() {
     let mut received = headers(h);
     received.append("X-Signature", s(&v, "expected_signature"));
     let now = parse_date(s(h, "Date")).expect("date").unix;
-    let ok = verify_request(
-        &ReceivedRequest {
-            method: s(&v, "method"),
-            path: s(&v, "path"),
-            headers: &received,
-            body: b"",
-        },
-        &[s(&v, "secret").as_bytes()],
-        &VerifyOptions::at(now + 60),
-    );
+    let ok = verify_empty_body(&v, &received, now + 60);
     assert_eq!(ok.map(|v| v.secret_index), Ok(0));
 
     // fcritic signs absent headers as empty strings; the docs require all four.
@@ -119,16 +124,7 @@ fn signature_vectors_of_peer_libraries() {
     let mut received = headers(&v["headers"]);
     received.append("X-Signature", s(&v, "expected_signature"));
     let now = parse_date(s(&v["headers"], "Date")).expect("date").unix;
-    let r = verify_request(
-        &ReceivedRequest {
-            method: s(&v, "method"),
-            path: s(&v, "path"),
-            headers: &received,
-            body: b"",
-        },
-        &[s(&v, "secret").as_bytes()],
-        &VerifyOptions::at(now),
-    );
+    let r = verify_empty_body(&v, &received, now);
     assert_eq!(r, Err(Reason::MissingHeader("Content-MD5")));
     assert_eq!(
         r.map_err(|e| e.code()),

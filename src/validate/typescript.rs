@@ -302,35 +302,40 @@ pub fn typescript_declarations() -> String {
             .collect::<Vec<_>>()
             .join(" | ")
     };
-    let _ = writeln!(
-        out,
-        "\n/** Requests to the API. */\nexport type RequestEndpoint = {};",
-        group(|e| !e.is_lenient())
-    );
-    let _ = writeln!(
-        out,
-        "\n/** Hooks amoCRM sends to the integration. */\nexport type HookEndpoint = {};",
-        group(Endpoint::is_webhook)
-    );
-    let _ = writeln!(
-        out,
-        "\n/** Bodies the API answers with. */\nexport type ResponseEndpoint = {};",
-        group(|e| e.response_to().is_some())
-    );
     let codes = |list: &[&str]| {
         list.iter()
             .map(|c| format!("\n  | \"{c}\""))
             .collect::<String>()
     };
-    let _ = writeln!(
-        out,
-        "\n/** Codes of errors (the API would refuse the body). */\nexport type ErrorCode ={};",
-        codes(IssueCode::ERROR_CODES)
-    );
-    let _ = writeln!(
-        out,
-        "\n/** Codes of warnings (accepted, but likely a mistake; `max_length` is both). */\nexport type WarningCode ={};",
-        codes(IssueCode::WARNING_CODES)
-    );
+    let unions = [
+        (
+            "Requests to the API.",
+            "RequestEndpoint",
+            " ".to_string() + &group(|e| !e.is_lenient()),
+        ),
+        (
+            "Hooks amoCRM sends to the integration.",
+            "HookEndpoint",
+            " ".to_string() + &group(Endpoint::is_webhook),
+        ),
+        (
+            "Bodies the API answers with.",
+            "ResponseEndpoint",
+            " ".to_string() + &group(|e| e.response_to().is_some()),
+        ),
+        (
+            "Codes of errors (the API would refuse the body).",
+            "ErrorCode",
+            codes(IssueCode::ERROR_CODES),
+        ),
+        (
+            "Codes of warnings (accepted, but likely a mistake; `max_length` is both).",
+            "WarningCode",
+            codes(IssueCode::WARNING_CODES),
+        ),
+    ];
+    for (doc, name, union) in unions {
+        let _ = writeln!(out, "\n/** {doc} */\nexport type {name} ={union};");
+    }
     out
 }

@@ -132,46 +132,29 @@ fn docs_vectors_through_the_exports() {
         let now = amojo_kit::parse_date(date.as_deref().unwrap_or_default())
             .expect("date")
             .unix as f64;
-        let ok = raw_check_request(
-            false,
-            &secrets(&["x", "k3y"]),
-            method,
-            url,
-            &flat,
-            body.as_bytes(),
-            now,
-            900.0,
-        )
-        .expect("verifies");
+        let check = |diagnose: bool, keys: &[&str], body: &[u8]| {
+            raw_check_request(
+                diagnose,
+                &secrets(keys),
+                method,
+                url,
+                &flat,
+                body,
+                now,
+                900.0,
+            )
+            .expect("answers")
+        };
+        let ok = check(false, &["x", "k3y"], body.as_bytes());
         assert_eq!(get(&ok, "ok"), JsValue::TRUE, "{name}");
         assert_eq!(get(&ok, "secretIndex").as_f64(), Some(1.0));
         let mut tampered = body.clone().into_bytes();
         tampered.push(b' ');
-        let bad = raw_check_request(
-            false,
-            &secrets(&["k3y"]),
-            method,
-            url,
-            &flat,
-            &tampered,
-            now,
-            900.0,
-        )
-        .expect("answers");
+        let bad = check(false, &["k3y"], &tampered);
         assert_eq!(get_str(&bad, "reason"), "md5_mismatch", "{name}");
         // verify never returns the expected signature; diagnose does, and not the secret.
         assert!(get(&bad, "expectedSignature").is_undefined());
-        let d = raw_check_request(
-            true,
-            &secrets(&["k3y"]),
-            method,
-            url,
-            &flat,
-            &tampered,
-            now,
-            900.0,
-        )
-        .expect("diagnoses");
+        let d = check(true, &["k3y"], &tampered);
         assert_eq!(get_str(&d, "expectedCanonical").len(), canonical.len());
         let text = js_sys::JSON::stringify(&d)
             .map(String::from)
