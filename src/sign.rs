@@ -195,7 +195,9 @@ impl SigningKey {
         if secret.is_empty() {
             return Err(SignError::EmptySecret);
         }
-        Ok(SigningKey(HmacSha1Key::new(secret)))
+        HmacSha1Key::new(secret)
+            .map(SigningKey)
+            .ok_or(SignError::EmptySecret)
     }
 
     /// Signs a request: Content-MD5 of the body, the canonical string, the X-Signature.

@@ -6,11 +6,10 @@
 
 use std::fmt;
 
-use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
-use sha1::Sha1;
 
 use crate::date;
+use crate::hash::HmacSha1Key;
 use crate::http;
 use crate::sign::{CanonicalString, md5_hex};
 
@@ -394,19 +393,20 @@ pub fn verify_request<S: AsRef<[u8]>>(
         .ok_or(Reason::SignatureMismatch)
 }
 
-/// Constant-time check of a raw 20-byte tag against any of `secrets` (the `hmac` crate's
-/// `verify_slice`). Every secret is tried, so the time does not tell which one matched.
+/// Constant-time check of a raw 20-byte tag against any of `secrets` (the keyed
+/// `Hmac<Sha1>` that signs, compared as a `CtOutput`). Every secret is tried, so the time
+/// does not tell which one matched.
 fn tag_matches_any<S: AsRef<[u8]>>(secrets: &[S], message: &[u8], tag: &[u8]) -> Option<usize> {
     let mut found = None;
     for (i, s) in secrets.iter().map(AsRef::as_ref).enumerate() {
         if s.is_empty() {
             continue;
         }
-        if let Ok(mut m) = Hmac::<Sha1>::new_from_slice(s) {
-            m.update(message);
-            if m.verify_slice(tag).is_ok() && found.is_none() {
-                found = Some(i);
-            }
+        if let Some(key) = HmacSha1Key::new(s)
+            && key.verifies(message, tag)
+            && found.is_none()
+        {
+            found = Some(i);
         }
     }
     found

@@ -91,8 +91,9 @@ proptest! {
         prop_assert_eq!(check(&s2, &[&key], NOW), Ok(0));
     }
 
-    /// Signing and verification share the crate's own MD5 and HMAC-SHA1 (src/hash.rs):
-    /// hold the headers to the RustCrypto trait implementations, computed independently.
+    /// Signing and verification share src/hash.rs (a keyed `Hmac<Sha1>` cloned per message):
+    /// hold the headers to the RustCrypto trait implementations, computed independently
+    /// (a fresh key per message, the canonical string from its `Display`).
     #[test]
     fn headers_match_the_rustcrypto_hashes(m in method(), p in path(), key in secret(),
                                            body in prop::collection::vec(any::<u8>(), 0..300),
