@@ -9,7 +9,8 @@ use std::str::FromStr;
 use serde_json::{Number, Value};
 
 pub(crate) use node::{
-    Entries, Node, Num, Path, lookup, parse as parse_node, push_u64, push_usize, same_key,
+    Entries, Node, Num, Path, lookup, parse as parse_node, previous_occurrences, push_u64,
+    push_usize, same_key,
 };
 
 /// How a body is serialized before it is hashed and sent.

@@ -1,13 +1,12 @@
 //! Request-level validation: route (method + path), query, body, and their consistency.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use super::engine::{Ctx, check_root, validate_bytes_into};
 use super::{Endpoint, IssueCode, Report, ValidateOptions};
 use crate::endpoint::{RouteError, match_route};
 use crate::http::query_of;
-use crate::json::{Node, Num, escape_pointer};
+use crate::json::{Node, Num, escape_pointer, previous_occurrences};
 
 /// Validates a whole request: finds the endpoint from method and path, validates the body
 /// (or, for `history`, the query string and an empty body), and checks that path and body
@@ -52,9 +51,7 @@ pub fn validate_query(query: &str, opts: &ValidateOptions) -> Report {
 }
 
 fn check_query(query: &str, cx: &mut Ctx) {
-    let mut obj: Vec<(Cow<'_, str>, Node<'_>)> = Vec::new();
-    // Name → index in `obj` (a query may be long: no scan per parameter).
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut pairs: Vec<(String, Node<'_>)> = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let k = percent_decode(k);
@@ -64,17 +61,27 @@ fn check_query(query: &str, cx: &mut Ctx) {
             Ok(n) if !v.starts_with('+') => Node::Num(Num::Int(n)),
             _ => Node::Str(Cow::Owned(v)),
         };
-        // A repeated parameter: the last value wins, in the first one's place.
-        match seen.get(&k).and_then(|&i| obj.get_mut(i)) {
-            Some(slot) => {
-                let mut ptr = String::from("/");
-                ptr.push_str(&escape_pointer(&k));
-                cx.warn(&ptr, IssueCode::DuplicateKey);
-                slot.1 = value;
-            }
-            None => {
-                seen.insert(k.clone(), obj.len());
-                obj.push((Cow::Owned(k), value));
+        pairs.push((k, value));
+    }
+    // A repeated parameter: the last value wins, in the first one's place.
+    let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+    let previous = previous_occurrences(&keys);
+    let mut first = vec![0; pairs.len()];
+    for (i, prev) in previous.iter().enumerate() {
+        first[i] = prev.map_or(i, |p| first[p]);
+    }
+    let mut obj: Vec<(Cow<'_, str>, Node<'_>)> = Vec::new();
+    let mut slot = vec![0; pairs.len()];
+    for (i, (k, value)) in pairs.into_iter().enumerate() {
+        if first[i] == i {
+            slot[i] = obj.len();
+            obj.push((Cow::Owned(k), value));
+        } else {
+            let mut ptr = String::from("/");
+            ptr.push_str(&escape_pointer(&k));
+            cx.warn(&ptr, IssueCode::DuplicateKey);
+            if let Some(entry) = obj.get_mut(slot[first[i]]) {
+                entry.1 = value;
             }
         }
     }
