@@ -13,7 +13,6 @@ mod diagnose;
 mod endpoint;
 mod hash;
 mod http;
-pub use http::request_url;
 mod json;
 mod sign;
 mod validate;
@@ -29,6 +28,7 @@ pub use diagnose::{Component, Diagnosis, Finding, diagnose_request};
 pub use endpoint::{
     ParseNameError, RouteError, RouteMatch, classify_webhook, find_route, match_route,
 };
+pub use http::request_url;
 pub use json::{
     BodyStyle, JsonError, JsonErrorKind, ParsedJson, parse_json, reserialize, serialize_body,
 };
