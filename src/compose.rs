@@ -24,6 +24,29 @@ pub struct ReceivedHook {
     pub endpoint: Option<Endpoint>,
     /// The verdict on its body, when validation was asked for (valid: warnings only).
     pub report: Option<Report>,
+    /// When amoCRM sent it (unix seconds): the signed `time`, or for a v1 hook its
+    /// `timestamp` (or `msec_timestamp`). `None` when the body has none.
+    pub time: Option<i64>,
+}
+
+/// What [`receive_webhook`] checks beyond the signature and the JSON.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HookChecks<'a> {
+    /// Validate the body against its hook's rules (the hook must then be one of the four).
+    pub validation: Option<&'a ValidateOptions>,
+    /// Refuse a hook whose signed time is further than `max_age` seconds from `now`: a
+    /// captured hook replayed later verifies, its time does not (amoCRM sends each hook
+    /// once, right away).
+    pub max_age: Option<MaxAge>,
+}
+
+/// The replay window of [`HookChecks::max_age`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaxAge {
+    /// The receiver's clock (unix seconds).
+    pub now: i64,
+    /// How far from `now` the hook's time may be, either way.
+    pub secs: u64,
 }
 
 /// Why [`receive_webhook`] refused a hook.
@@ -36,6 +59,16 @@ pub enum HookError {
     NotJson(JsonError),
     /// Signed JSON, but not a message, typing, reaction or v1 hook (with validation).
     NotAHook,
+    /// Signed, but its time is outside the replay window (with a max age): `age` seconds
+    /// old (negative: ahead of the receiver's clock).
+    Expired {
+        /// `now - time`.
+        age: i64,
+        /// The window.
+        max_age: u64,
+    },
+    /// Signed, but with no time to check the replay window against (with a max age).
+    NoTime,
     /// Signed JSON of a known hook that breaks its rules (with validation).
     Invalid {
         /// The hook.
@@ -46,11 +79,15 @@ pub enum HookError {
 }
 
 impl HookError {
-    /// Stable code: the [`Reason`]'s, `invalid_json`, or `invalid_body`.
+    /// Stable code: the [`Reason`]'s, `invalid_json`, `stale_hook`, `future_hook`,
+    /// `no_hook_time`, or `invalid_body`.
     pub fn code(&self) -> &'static str {
         match self {
             HookError::Rejected(r) => r.code(),
             HookError::NotJson(_) => "invalid_json",
+            HookError::Expired { age, .. } if *age < 0 => "future_hook",
+            HookError::Expired { .. } => "stale_hook",
+            HookError::NoTime => "no_hook_time",
             HookError::NotAHook | HookError::Invalid { .. } => "invalid_body",
         }
     }
@@ -64,6 +101,18 @@ impl fmt::Display for HookError {
             HookError::NotAHook => f.write_str(
                 "the hook body is neither a message (v2 or v1), a typing nor a reaction hook",
             ),
+            HookError::Expired { age, max_age } if *age < 0 => write!(
+                f,
+                "the hook's time is {} s ahead of this clock, beyond the {max_age} s allowed: check the clock",
+                age.unsigned_abs()
+            ),
+            HookError::Expired { age, max_age } => write!(
+                f,
+                "the hook was sent {age} s ago, more than the {max_age} s allowed: a replayed hook, or a clock that is off"
+            ),
+            HookError::NoTime => {
+                f.write_str("the hook has no `time` to check against the allowed age")
+            }
             HookError::Invalid { endpoint, report } => {
                 write!(f, "the {endpoint} hook is invalid")?;
                 if let Some(first) = report.errors.first() {
@@ -90,8 +139,9 @@ impl std::error::Error for HookError {
 
 /// Receives a hook: checks its `X-Signature` (every value of the header received: none is
 /// `missing_header`, several `duplicate_header`) over the raw body against `secrets`, then
-/// that the body is JSON, tells which hook it is, and with `validation` validates it
-/// against that hook's rules.
+/// that the body is JSON, then (with a max age) that its signed time is within the replay
+/// window, tells which hook it is, and (with validation) validates it against that hook's
+/// rules.
 ///
 /// # Errors
 ///
@@ -100,7 +150,7 @@ pub fn receive_webhook<S: AsRef<[u8]>>(
     body: &[u8],
     signatures: &[&str],
     secrets: &[S],
-    validation: Option<&ValidateOptions>,
+    checks: &HookChecks<'_>,
 ) -> Result<ReceivedHook, HookError> {
     let signature = match signatures {
         [] => return Err(HookError::Rejected(Reason::MissingHeader("X-Signature"))),
@@ -110,7 +160,17 @@ pub fn receive_webhook<S: AsRef<[u8]>>(
     let verified = verify_webhook(body, signature, secrets).map_err(HookError::Rejected)?;
     let parsed = json::parse_node(body, json::MAX_PARSE_DEPTH).map_err(HookError::NotJson)?;
     let endpoint = Endpoint::of_hook(&parsed.node);
-    let report = match (validation, endpoint) {
+    let time = hook_time(&parsed.node);
+    if let Some(window) = checks.max_age {
+        let age = window.now.saturating_sub(time.ok_or(HookError::NoTime)?);
+        if age.unsigned_abs() > window.secs {
+            return Err(HookError::Expired {
+                age,
+                max_age: window.secs,
+            });
+        }
+    }
+    let report = match (checks.validation, endpoint) {
         (None, _) => None,
         (Some(_), None) => return Err(HookError::NotAHook),
         (Some(opts), Some(e)) => {
@@ -128,7 +188,21 @@ pub fn receive_webhook<S: AsRef<[u8]>>(
         secret_index: verified.secret_index,
         endpoint,
         report,
+        time,
     })
+}
+
+/// When a hook was sent: its top-level `time` (v2 hooks), else `timestamp` or
+/// `msec_timestamp` ÷ 1000 (v1); integers only.
+fn hook_time(body: &json::Node<'_>) -> Option<i64> {
+    let obj = body.as_obj()?;
+    let int = |key| match json::lookup(obj, key) {
+        Some(json::Node::Num(json::Num::Int(n))) => Some(*n),
+        _ => None,
+    };
+    int("time")
+        .or_else(|| int("timestamp"))
+        .or_else(|| int("msec_timestamp").map(|ms| ms.div_euclid(1000)))
 }
 
 /// A request to build: where it goes, its payload as JSON text, how to serialize it, and

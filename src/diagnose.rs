@@ -9,7 +9,10 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::date;
 use crate::http;
-use crate::sign::{CanonicalString, DEFAULT_CONTENT_TYPE, SigningKey, content_md5};
+use crate::sign::{
+    CanonicalString, DEFAULT_CONTENT_TYPE, SECRET_SCAN_MIN_LEN, SigningKey, content_md5,
+    find_ignoring_case,
+};
 use crate::verify::{
     Header, Reason, ReceivedRequest, Verified, VerifyOptions, VerifyOutcome, received_canonical,
     verify_request,
@@ -460,12 +463,66 @@ pub fn diagnose_request<S: AsRef<[u8]>>(
     } else if let Header::One(sig) = req.headers.get("X-Signature") {
         findings.extend(signature_case(sig));
     }
-    Diagnosis {
+    let mut d = Diagnosis {
         outcome,
         expected_canonical,
         expected_signature,
         body_md5,
         findings,
+    };
+    d.redact(req, secrets);
+    d
+}
+
+impl Diagnosis {
+    /// A secret passed where a header, the method or the path goes would be shown back by
+    /// the texts that quote the request: each occurrence (ASCII case ignored) becomes
+    /// `[secret]`, and a finding, first, says that the secret was sent.
+    fn redact<S: AsRef<[u8]>>(&mut self, req: &ReceivedRequest<'_>, secrets: &[S]) {
+        let secrets: Vec<&[u8]> = secrets
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|s| s.len() >= SECRET_SCAN_MIN_LEN && std::str::from_utf8(s).is_ok())
+            .collect();
+        let holds = |text: &str| {
+            secrets
+                .iter()
+                .any(|s| find_ignoring_case(text.as_bytes(), s).is_some())
+        };
+        let sent =
+            holds(req.method) || holds(req.path) || req.headers.iter().any(|(_, v)| holds(v));
+        redact(&mut self.expected_canonical, &secrets);
+        for f in &mut self.findings {
+            redact(&mut f.message, &secrets);
+        }
+        if sent {
+            self.findings.insert(0, Finding {
+                component: Component::Secret,
+                code: "secret_in_request",
+                message: "the channel secret was sent in the request (a header, the method or the path; shown here as `[secret]`): \
+                          the secret signs and is never sent; check what was passed where"
+                    .to_owned(),
+            });
+        }
+    }
+}
+
+/// Replaces every occurrence of each secret in `text` (ASCII case ignored) by `[secret]`.
+/// Secrets are valid UTF-8, so each match lies on character boundaries.
+fn redact(text: &mut String, secrets: &[&[u8]]) {
+    for secret in secrets {
+        if find_ignoring_case(text.as_bytes(), secret).is_none() {
+            continue;
+        }
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(at) = find_ignoring_case(rest.as_bytes(), secret) {
+            out.push_str(rest.get(..at).unwrap_or_default());
+            out.push_str("[secret]");
+            rest = rest.get(at + secret.len()..).unwrap_or_default();
+        }
+        out.push_str(rest);
+        *text = out;
     }
 }
 

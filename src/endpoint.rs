@@ -222,13 +222,14 @@ pub(crate) const ROUTES: &[(Endpoint, &str, &str)] = &[
     ),
 ];
 
-/// A name that is not one of a list (an endpoint, a language, a body style).
+/// A name that is not one of a list (an endpoint, a language, a body style). It does not
+/// keep or print the name given: a value passed in the wrong place may be a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseNameError {
     /// What was parsed (`endpoint`, `language`, `body style`).
     pub what: &'static str,
-    /// The name given.
-    pub name: String,
+    /// The accepted name the one given looks like a misspelling of.
+    pub suggestion: Option<&'static str>,
     /// The names accepted.
     pub expected: Vec<&'static str>,
 }
@@ -237,7 +238,7 @@ impl ParseNameError {
     pub(crate) fn new(what: &'static str, name: &str, expected: &[&'static str]) -> Self {
         ParseNameError {
             what,
-            name: name.to_owned(),
+            suggestion: crate::validate::suggest(name, expected),
             expected: expected.to_vec(),
         }
     }
@@ -245,7 +246,11 @@ impl ParseNameError {
 
 impl fmt::Display for ParseNameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown {} `{}`; expected ", self.what, self.name)?;
+        write!(f, "unknown {}", self.what)?;
+        if let Some(s) = self.suggestion {
+            write!(f, " (did you mean `{s}`?)")?;
+        }
+        f.write_str("; expected ")?;
         match self.expected.as_slice() {
             [a, b] => write!(f, "`{a}` or `{b}`"),
             all => write!(f, "one of {}", all.join(", ")),
@@ -352,6 +357,33 @@ pub fn match_route(method: &str, path: &str) -> Result<RouteMatch, RouteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A name in the wrong place may be a secret: the error suggests, never repeats it.
+    #[test]
+    fn unknown_names_are_not_echoed() {
+        let secret = "4b6a8e0c2f1d3a5b7c9e0f1a2b3c4d5e6f7a8b9c";
+        for e in [
+            secret.parse::<Endpoint>().unwrap_err(),
+            secret.parse::<crate::Lang>().unwrap_err(),
+            secret.parse::<crate::BodyStyle>().unwrap_err(),
+        ] {
+            let shown = format!("{e} {e:?}");
+            assert!(
+                !shown.contains(secret) && !shown.contains(&secret[..12]),
+                "{shown}"
+            );
+            assert_eq!(e.suggestion, None);
+        }
+        let e = "send_mesage".parse::<Endpoint>().unwrap_err();
+        assert_eq!(e.suggestion, Some("send_message"));
+        assert!(
+            e.to_string().starts_with(
+                "unknown endpoint (did you mean `send_message`?); expected one of connect, "
+            ),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("send_mesage"));
+    }
 
     #[test]
     fn routes() {

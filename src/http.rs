@@ -5,36 +5,20 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-/// Checks an HTTP method (an RFC 9110 token) and upper-cases it, borrowing a method that is
-/// upper case already. `None` when empty or holding non-token characters.
+/// The methods a request may have: RFC 9110's and PATCH (the API takes GET, POST and
+/// DELETE). Anything else is refused, a custom token too: a value passed as the method by
+/// mistake (a secret, a path) is never signed into a request.
+pub(crate) const METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+];
+
+/// Checks an HTTP method (one of [`METHODS`], any case): its upper-case spelling, `None`
+/// for anything else.
 pub(crate) fn method_token(method: &str) -> Option<Cow<'_, str>> {
-    let token = |b: u8| {
-        b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'!' | b'#'
-                    | b'$'
-                    | b'%'
-                    | b'&'
-                    | b'\''
-                    | b'*'
-                    | b'+'
-                    | b'-'
-                    | b'.'
-                    | b'^'
-                    | b'_'
-                    | b'`'
-                    | b'|'
-                    | b'~'
-            )
-    };
-    if method.is_empty() || !method.bytes().all(token) {
-        None
-    } else if method.bytes().any(|b| b.is_ascii_lowercase()) {
-        Some(Cow::Owned(method.to_ascii_uppercase()))
-    } else {
-        Some(Cow::Borrowed(method))
-    }
+    METHODS
+        .iter()
+        .find(|m| m.eq_ignore_ascii_case(method))
+        .map(|m| Cow::Borrowed(*m))
 }
 
 /// Where the signed path lies in `path_or_url` (byte offsets): a full URL loses scheme and
@@ -110,6 +94,18 @@ fn target_start(b: &[u8]) -> usize {
 pub(crate) fn query_of(path_or_url: &str) -> Option<&str> {
     let q = &path_or_url[path_or_url.find('?')? + 1..];
     Some(q.find('#').map_or(q, |j| &q[..j]))
+}
+
+/// Whether a Content-Type value is a media type, `type/subtype` (RFC 9110 tokens), with
+/// any parameters after a `;`.
+pub(crate) fn is_media_type(v: &str) -> bool {
+    let essence = v.split(';').next().unwrap_or_default().trim_end();
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    matches!(essence.split_once('/'), Some((t, s)) if token(t) && token(s))
 }
 
 /// Whether a header value is free of control characters (tab allowed): no header
@@ -190,6 +186,38 @@ mod tests {
         assert!(matches!(method_token("GET"), Some(Cow::Borrowed("GET"))));
         assert_eq!(method_token(""), None);
         assert_eq!(method_token("PO ST"), None);
+        for m in METHODS {
+            assert_eq!(method_token(&m.to_lowercase()).as_deref(), Some(m));
+        }
+        // Tokens, but no methods: a custom one, a secret passed in the wrong place.
+        assert_eq!(method_token("PROPFIND"), None);
+        assert_eq!(
+            method_token("4b6a8e0c2f1d3a5b7c9e0f1a2b3c4d5e6f7a8b9c"),
+            None
+        );
+    }
+
+    #[test]
+    fn media_types() {
+        for ok in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "text/plain;a=b",
+            "a/b ",
+        ] {
+            assert!(is_media_type(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "json",
+            "application/",
+            "/json",
+            "a/b/c",
+            "a b/c",
+            "4b6a8e0c2f1d3a5b7c9e",
+        ] {
+            assert!(!is_media_type(bad), "{bad}");
+        }
     }
 
     #[test]

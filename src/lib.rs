@@ -19,8 +19,8 @@ mod validate;
 mod verify;
 
 pub use compose::{
-    BuildError, BuiltRequest, DEFAULT_BASE_URL, HookError, ReceivedHook, RequestToBuild,
-    build_request, receive_webhook,
+    BuildError, BuiltRequest, DEFAULT_BASE_URL, HookChecks, HookError, MaxAge, ReceivedHook,
+    RequestToBuild, build_request, receive_webhook,
 };
 pub use curl::{CurlBody, CurlError, curl_command};
 pub use date::{DateError, ParsedDate, UNIX_MS_ABOVE, format_rfc2822, parse_date};
@@ -33,12 +33,13 @@ pub use json::{
     BodyStyle, JsonError, JsonErrorKind, ParsedJson, parse_json, reserialize, serialize_body,
 };
 pub use sign::{
-    CanonicalString, DEFAULT_CONTENT_TYPE, DateInput, EMPTY_BODY_MD5, RequestToSign, SignError,
-    SignedRequest, SigningKey, canonical_request, content_md5, sign_request, webhook_signature,
+    CanonicalString, DEFAULT_CONTENT_TYPE, DateInput, EMPTY_BODY_MD5, RequestToSign,
+    SECRET_SCAN_MIN_LEN, SignError, SignedRequest, SigningKey, canonical_request, content_md5,
+    sign_request, webhook_signature,
 };
 pub use validate::{
     Endpoint, Issue, IssueCode, JsonType, Lang, Report, Severity, ValidateOptions, field_names,
-    validate, validate_query, validate_request, validate_value,
+    too_large_report, validate, validate_query, validate_request, validate_value,
 };
 #[cfg(feature = "schema")]
 pub use validate::{INEXPRESSIBLE, json_schema, schema_index, typescript_declarations};

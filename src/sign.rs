@@ -53,15 +53,20 @@ pub fn content_md5(body: &[u8]) -> String {
 pub enum SignError {
     /// The secret is empty.
     EmptySecret,
-    /// The method is empty or not an HTTP token.
+    /// The method is not one of the HTTP methods (GET, POST, … PATCH).
     InvalidMethod,
     /// The path is empty, does not start with `/` after stripping scheme and host,
     /// or holds whitespace or control characters.
     InvalidPath,
     /// A header value (date or content type) holds CR, LF or another control character.
     InvalidHeaderValue(&'static str),
+    /// The content type is not a media type (`type/subtype`, parameters after `;`).
+    InvalidContentType,
     /// The date text does not parse, or the unix time cannot be formatted.
     InvalidDate(DateError),
+    /// The secret stands in the method, path, content type or date (named): signing would
+    /// send it. Looked for when it is at least [`SECRET_SCAN_MIN_LEN`] bytes.
+    SecretInRequest(&'static str),
 }
 
 impl SignError {
@@ -72,7 +77,9 @@ impl SignError {
             SignError::InvalidMethod => "invalid_method",
             SignError::InvalidPath => "invalid_path",
             SignError::InvalidHeaderValue(_) => "invalid_header_value",
+            SignError::InvalidContentType => "invalid_content_type",
             SignError::InvalidDate(_) => "invalid_date",
+            SignError::SecretInRequest(_) => "secret_in_request",
         }
     }
 }
@@ -90,7 +97,14 @@ impl fmt::Display for SignError {
             SignError::InvalidHeaderValue(h) => {
                 write!(f, "the `{h}` value holds a control character")
             }
+            SignError::InvalidContentType => f.write_str(
+                "the content type must be a media type such as `application/json`",
+            ),
             SignError::InvalidDate(e) => write!(f, "the `Date` value is unusable: {e}"),
+            SignError::SecretInRequest(part) => write!(
+                f,
+                "the channel secret stands in the {part}: it signs the request and is never sent (were the arguments mixed up?)"
+            ),
         }
     }
 }
@@ -177,7 +191,11 @@ fn canonical_bytes(parts: [&[u8]; 5]) -> Vec<u8> {
 /// secret (a server, the wasm binding) does not redo the key's two compressions each time.
 /// Its `Debug` does not show the key.
 #[derive(Clone)]
-pub struct SigningKey(HmacSha1Key);
+pub struct SigningKey {
+    mac: HmacSha1Key,
+    /// The secret itself, to refuse a request that holds it (see [`SignError::SecretInRequest`]).
+    secret: Box<[u8]>,
+}
 
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -195,9 +213,11 @@ impl SigningKey {
         if secret.is_empty() {
             return Err(SignError::EmptySecret);
         }
-        HmacSha1Key::new(secret)
-            .map(SigningKey)
-            .ok_or(SignError::EmptySecret)
+        let mac = HmacSha1Key::new(secret).ok_or(SignError::EmptySecret)?;
+        Ok(SigningKey {
+            mac,
+            secret: secret.into(),
+        })
     }
 
     /// Signs a request: Content-MD5 of the body, the canonical string, the X-Signature.
@@ -208,8 +228,9 @@ impl SigningKey {
     /// out of range), or a header value with control characters.
     pub fn sign(&self, req: &RequestToSign<'_>) -> Result<SignedRequest, SignError> {
         let prepared = prepare(req)?;
+        self.refuse_sent_secret(&prepared)?;
         let message = canonical_bytes(prepared.parts());
-        let signature = ascii_string(&tag_hex(&self.0.tag(&message)));
+        let signature = ascii_string(&tag_hex(&self.mac.tag(&message)));
         let canonical = prepared.into_canonical();
         Ok(SignedRequest {
             date: canonical.date.clone(),
@@ -233,27 +254,61 @@ impl SigningKey {
         out: &mut [u8],
     ) -> Result<Option<usize>, SignError> {
         let prepared = prepare(req)?;
+        self.refuse_sent_secret(&prepared)?;
         let Some((signature, rest)) = out.split_at_mut_checked(40) else {
             return Ok(None);
         };
         let Some(n) = write_canonical(prepared.parts(), rest) else {
             return Ok(None);
         };
-        signature.copy_from_slice(&tag_hex(&self.0.tag(&rest[..n])));
+        signature.copy_from_slice(&tag_hex(&self.mac.tag(&rest[..n])));
         Ok(Some(n))
     }
 
     /// The X-Signature of a canonical string (made by hand, or received: what a receiver
     /// expects).
     pub fn signature(&self, canonical: &CanonicalString) -> String {
-        ascii_string(&tag_hex(&self.0.tag(&canonical.to_bytes())))
+        ascii_string(&tag_hex(&self.mac.tag(&canonical.to_bytes())))
     }
 
     /// The X-Signature of a hook body: HMAC-SHA1 of the raw bytes (what amoCRM sends with
     /// a hook; the legacy request scheme is the same).
     pub fn sign_body(&self, body: &[u8]) -> String {
-        ascii_string(&tag_hex(&self.0.tag(body)))
+        ascii_string(&tag_hex(&self.mac.tag(body)))
     }
+
+    /// A secret passed as the method, path, content type or date would be sent in clear:
+    /// refused (a secret shorter than [`SECRET_SCAN_MIN_LEN`] is not looked for).
+    fn refuse_sent_secret(&self, p: &Prepared<'_>) -> Result<(), SignError> {
+        if self.secret.len() < SECRET_SCAN_MIN_LEN {
+            return Ok(());
+        }
+        for (part, text) in [
+            ("method", p.method.as_bytes()),
+            ("path", p.path_or_url.as_bytes()),
+            ("content type", p.content_type.as_bytes()),
+            ("date", p.date.as_bytes()),
+        ] {
+            if find_ignoring_case(text, &self.secret).is_some() {
+                return Err(SignError::SecretInRequest(part));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Secrets shorter than this are not looked for in a request (a few bytes may stand in a
+/// path by chance; channel secrets are 40 characters).
+pub const SECRET_SCAN_MIN_LEN: usize = 8;
+
+/// Where `needle` first stands in `haystack`, ASCII case ignored.
+pub(crate) fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// The date of a request to sign.
@@ -371,6 +426,9 @@ fn prepare<'a>(req: &RequestToSign<'a>) -> Result<Prepared<'a>, SignError> {
         "Content-Type",
         req.content_type.unwrap_or(DEFAULT_CONTENT_TYPE),
     )?;
+    if !http::is_media_type(content_type) {
+        return Err(SignError::InvalidContentType);
+    }
     let date = match req.date {
         DateInput::Text(t) => {
             header_value("Date", t)?;
@@ -537,5 +595,71 @@ mod tests {
             };
             assert_eq!(sign_request(&req, b"s"), Err(err));
         }
+    }
+
+    /// A secret passed as the method, path, content type or date would be sent: refused,
+    /// in any case, for both signing calls; a short secret is not looked for.
+    #[test]
+    fn refuses_to_send_the_secret() {
+        let secret = "4b6a8e0c2f1d3a5b7c9e0f1a2b3c4d5e6f7a8b9c";
+        let upper = secret.to_ascii_uppercase();
+        let path = format!("/v2/origin/custom/{secret}/connect");
+        let url = format!("https://amojo.amocrm.ru/x?{secret}");
+        let ct = format!("application/json; key={secret}");
+        let base = RequestToSign {
+            method: "POST",
+            path: "/x",
+            body: b"",
+            content_type: None,
+            date: DateInput::Unix(1_700_000_000),
+        };
+        let key = SigningKey::new(secret.as_bytes()).unwrap();
+        // Only HTTP methods are methods: a secret there is refused before it is looked for.
+        let as_method = RequestToSign {
+            method: &upper,
+            ..base
+        };
+        assert_eq!(key.sign(&as_method).unwrap_err(), SignError::InvalidMethod);
+        let as_type = RequestToSign {
+            content_type: Some(secret),
+            ..base
+        };
+        assert_eq!(
+            key.sign(&as_type).unwrap_err(),
+            SignError::InvalidContentType
+        );
+        for (req, part) in [
+            (
+                RequestToSign {
+                    path: &path,
+                    ..base
+                },
+                "path",
+            ),
+            (RequestToSign { path: &url, ..base }, "path"),
+            (
+                RequestToSign {
+                    content_type: Some(&ct),
+                    ..base
+                },
+                "content type",
+            ),
+        ] {
+            let want = Err(SignError::SecretInRequest(part));
+            assert_eq!(key.sign(&req).map(|_| ()), want);
+            assert_eq!(key.sign_into(&req, &mut [0; 512]).map(|_| ()), want);
+            let e = key.sign(&req).unwrap_err().to_string();
+            assert!(!e.contains(secret) && !e.contains(&upper), "{e}");
+        }
+        assert!(key.sign(&base).is_ok());
+        let short = SigningKey::new(b"abc").unwrap();
+        assert!(
+            short
+                .sign(&RequestToSign {
+                    path: "/abc",
+                    ..base
+                })
+                .is_ok()
+        );
     }
 }

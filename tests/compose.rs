@@ -2,9 +2,9 @@
 //! request built (serialize, route, validate, sign), each check by its outcome.
 
 use amojo_kit::{
-    BodyStyle, BuildError, DateInput, Endpoint, HookError, Reason, RequestToBuild, SigningKey,
-    ValidateOptions, build_request, receive_webhook, sign_request, verify_webhook,
-    webhook_signature,
+    BodyStyle, BuildError, DateInput, Endpoint, HookChecks, HookError, MaxAge, Reason,
+    RequestToBuild, SigningKey, ValidateOptions, build_request, receive_webhook, sign_request,
+    verify_webhook, webhook_signature,
 };
 
 const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef01234567";
@@ -19,19 +19,27 @@ fn sig(body: &str) -> String {
 fn a_hook_is_verified_parsed_classified_and_validated() {
     let opts = ValidateOptions::default();
     let s = sig(TYPING);
-    let ok = receive_webhook(TYPING.as_bytes(), &[&s], &[b"old", SECRET], Some(&opts)).unwrap();
+    let validating = HookChecks {
+        validation: Some(&opts),
+        max_age: None,
+    };
+    let ok = receive_webhook(TYPING.as_bytes(), &[&s], &[b"old", SECRET], &validating).unwrap();
     assert_eq!(ok.secret_index, 1);
     assert_eq!(ok.endpoint, Some(Endpoint::WebhookTyping));
     assert!(ok.report.is_some_and(|r| r.valid));
     // Without validation: classified, not validated.
-    let ok = receive_webhook(TYPING.as_bytes(), &[&s], &[SECRET], None).unwrap();
+    let ok = receive_webhook(TYPING.as_bytes(), &[&s], &[SECRET], &HookChecks::default()).unwrap();
     assert_eq!(
         (ok.endpoint, ok.report),
         (Some(Endpoint::WebhookTyping), None)
     );
 
     let err = |body: &str, sigs: &[&str], validate: bool| {
-        receive_webhook(body.as_bytes(), sigs, &[SECRET], validate.then_some(&opts)).unwrap_err()
+        let checks = HookChecks {
+            validation: validate.then_some(&opts),
+            max_age: None,
+        };
+        receive_webhook(body.as_bytes(), sigs, &[SECRET], &checks).unwrap_err()
     };
     assert_eq!(
         err(TYPING, &[], true),
@@ -59,7 +67,15 @@ fn a_hook_is_verified_parsed_classified_and_validated() {
         "{e}"
     );
     let plain = r#"{"status_code":1}"#;
-    assert!(receive_webhook(plain.as_bytes(), &[&sig(plain)], &[SECRET], None).is_ok());
+    assert!(
+        receive_webhook(
+            plain.as_bytes(),
+            &[&sig(plain)],
+            &[SECRET],
+            &HookChecks::default()
+        )
+        .is_ok()
+    );
     assert_eq!(err(plain, &[&sig(plain)], true), HookError::NotAHook);
     let broken = TYPING.replace("1637087563", "\"soon\"");
     let e = err(&broken, &[&sig(&broken)], true);
@@ -203,4 +219,75 @@ fn a_request_is_serialized_routed_validated_and_signed() {
         ),
         Err(BuildError::Sign(_))
     ));
+}
+
+/// A captured hook verifies forever; its signed `time` does not: with a max age, a hook
+/// older (or further ahead) than the window is refused after its signature is checked.
+#[test]
+fn the_replay_window_is_checked_against_the_signed_time() {
+    let s = sig(TYPING);
+    let sent = 1_637_087_558;
+    let at = |now: i64, secs: u64| {
+        receive_webhook(
+            TYPING.as_bytes(),
+            &[&s],
+            &[SECRET],
+            &HookChecks {
+                validation: None,
+                max_age: Some(MaxAge { now, secs }),
+            },
+        )
+    };
+    assert_eq!(at(sent + 300, 300).map(|h| h.time), Ok(Some(sent)));
+    assert_eq!(at(sent - 300, 300).map(|h| h.time), Ok(Some(sent)));
+    let stale = at(sent + 301, 300).unwrap_err();
+    assert_eq!(
+        stale,
+        HookError::Expired {
+            age: 301,
+            max_age: 300
+        }
+    );
+    assert_eq!(stale.code(), "stale_hook");
+    assert_eq!(
+        stale.to_string(),
+        "the hook was sent 301 s ago, more than the 300 s allowed: a replayed hook, or a clock that is off"
+    );
+    assert_eq!(at(sent - 301, 300).unwrap_err().code(), "future_hook");
+    // A forged time does not help: the signature is checked first.
+    let forged = TYPING.replace("1637087558", "1900000000");
+    let e = receive_webhook(
+        forged.as_bytes(),
+        &[&s],
+        &[SECRET],
+        &HookChecks {
+            validation: None,
+            max_age: Some(MaxAge {
+                now: 1_900_000_000,
+                secs: 300,
+            }),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e, HookError::Rejected(Reason::SignatureMismatch));
+    // No time: refused with a max age, accepted without; v1 hooks carry `timestamp`.
+    let timeless = r#"{"account_id":"a","action":{"typing":{}}}"#;
+    let checks = HookChecks {
+        validation: None,
+        max_age: Some(MaxAge {
+            now: sent,
+            secs: 300,
+        }),
+    };
+    let e = receive_webhook(timeless.as_bytes(), &[&sig(timeless)], &[SECRET], &checks);
+    assert_eq!(e.map_err(|e| e.code()), Err("no_hook_time"));
+    let v1 = r#"{"receiver":"c1","conversation_id":"c","msec_timestamp":1637087558123,"type":"text","text":"hi"}"#;
+    let ok = receive_webhook(v1.as_bytes(), &[&sig(v1)], &[SECRET], &checks).unwrap();
+    assert_eq!(
+        (ok.endpoint, ok.time),
+        (Some(Endpoint::WebhookMessageV1), Some(sent))
+    );
+    // Extreme clocks do not overflow.
+    assert_eq!(at(i64::MIN, u64::MAX).map(|h| h.time), Ok(Some(sent)));
+    assert_eq!(at(i64::MAX, 0).unwrap_err().code(), "stale_hook");
 }

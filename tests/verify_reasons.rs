@@ -401,3 +401,67 @@ fn header_lines_parse_as_a_raw_request_prints_them() {
         );
     }
 }
+
+/// A secret passed where the signature, a header or the path goes is never shown back: the
+/// texts say `[secret]`, whatever its case, and a finding says the secret was sent.
+#[test]
+fn diagnosis_never_shows_the_secret() {
+    let secret = std::str::from_utf8(SECRET).unwrap();
+    let upper = secret.to_ascii_uppercase();
+    let cases = [
+        (
+            "POST",
+            PATH.to_owned(),
+            with(&good(), "X-Signature", Some(secret)),
+        ),
+        (
+            "POST",
+            PATH.to_owned(),
+            with(&good(), "Content-Type", Some(secret)),
+        ),
+        ("POST", PATH.to_owned(), with(&good(), "Date", Some(&upper))),
+        (
+            "POST",
+            PATH.to_owned(),
+            with(&good(), "Content-MD5", Some(secret)),
+        ),
+        (
+            "POST",
+            format!("/v2/origin/custom/{secret}/connect"),
+            good(),
+        ),
+        (upper.as_str(), PATH.to_owned(), good()),
+    ];
+    for (method, path, h) in &cases {
+        let req = ReceivedRequest {
+            method,
+            path,
+            headers: h,
+            body: BODY,
+        };
+        let d = diagnose_request(&req, &[SECRET], &VerifyOptions::at(NOW));
+        let text = serde_json::to_string(&d).unwrap();
+        assert!(!text.to_ascii_lowercase().contains(secret), "{text}");
+        let quoted = text.contains("[secret]");
+        assert_eq!(
+            d.findings.iter().any(|f| f.code == "secret_in_request"),
+            quoted,
+            "{text}"
+        );
+        // Only a text that quotes the request shows it; each case quotes it somewhere.
+        assert!(
+            quoted || d.expected_canonical.is_empty(),
+            "{method} {path}: {text}"
+        );
+    }
+    // Short secrets are not looked for (a path may hold a few bytes by chance).
+    let req = ReceivedRequest {
+        method: "POST",
+        path: "/v2/origin/custom/abc/connect",
+        headers: &good(),
+        body: BODY,
+    };
+    let d = diagnose_request(&req, &[b"abc"], &VerifyOptions::at(NOW));
+    assert!(d.expected_canonical.contains("/abc/"));
+    assert!(d.findings.iter().all(|f| f.code != "secret_in_request"));
+}

@@ -150,6 +150,20 @@ pub fn validate(endpoint: Endpoint, body: &[u8], opts: &ValidateOptions) -> Repo
     cx.finish(Some(endpoint))
 }
 
+/// What [`validate`] (and [`validate_request`]) answer for a body larger than
+/// `opts.max_body_bytes`, without the body: a host checks the size of what it holds before
+/// copying it anywhere.
+pub fn too_large_report(endpoint: Option<Endpoint>, opts: &ValidateOptions) -> Report {
+    let mut cx = Ctx::new(*opts, false);
+    cx.error(
+        "",
+        IssueCode::TooLarge {
+            limit: opts.max_body_bytes,
+        },
+    );
+    cx.finish(endpoint)
+}
+
 /// Validates an already parsed JSON value.
 pub fn validate_value(endpoint: Endpoint, value: &Value, opts: &ValidateOptions) -> Report {
     let mut cx = Ctx::new(*opts, endpoint.is_lenient());
@@ -160,6 +174,22 @@ pub fn validate_value(endpoint: Endpoint, value: &Value, opts: &ValidateOptions)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The size check a host makes first answers what the validator answers.
+    #[test]
+    fn too_large_report_is_validates_answer() {
+        for lang in Lang::ALL {
+            let opts = ValidateOptions {
+                lang,
+                max_body_bytes: 10,
+                ..ValidateOptions::default()
+            };
+            for e in [Endpoint::Connect, Endpoint::WebhookTyping] {
+                let body = [b' '; 11];
+                assert_eq!(too_large_report(Some(e), &opts), validate(e, &body, &opts));
+            }
+        }
+    }
 
     fn walk(kind: &Kind, seen: &mut Vec<&'static str>) {
         match kind {

@@ -530,9 +530,11 @@ fn report_js(r: &amojo_kit::Report) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&r.to_json()).map_err(|_| type_error("internal", "report is not JSON"))
 }
 
-/// Receives a hook (`receive_webhook`): signature, JSON, which hook, and with `validate`
-/// its rules. `{ok: true, secretIndex, endpoint, validation?}` or `{ok: false, reason,
-/// message, header?, validation?}` (`validation`: the report of an invalid hook).
+/// Receives a hook (`receive_webhook`): signature, JSON, with `max_age_seconds` the replay
+/// window around `now_seconds`, which hook, and with `validate` its rules. `{ok: true,
+/// secretIndex, endpoint, time, validation?}` or `{ok: false, reason, message, header?,
+/// age?, validation?}` (`validation`: the report of an invalid hook; `age`: of a hook
+/// outside the window).
 #[wasm_bindgen(js_name = rawReceiveWebhook)]
 #[allow(clippy::too_many_arguments)]
 pub fn raw_receive_webhook(
@@ -541,16 +543,27 @@ pub fn raw_receive_webhook(
     signatures: &Array,
     validate: bool,
     lang_name: &str,
-    max_issues: Option<u32>,
-    max_body_bytes: Option<u32>,
-    max_depth: Option<u32>,
+    max_age_seconds: Option<f64>,
+    now_seconds: f64,
 ) -> Result<JsValue, JsValue> {
     let keys = secrets(secret_list)?;
     let refs: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
     let sigs = signature_list(signatures)?;
     let sig_refs: Vec<&str> = sigs.iter().map(String::as_str).collect();
-    let opts = options(lang_name, (max_issues, max_body_bytes, max_depth))?;
-    let received = amojo_kit::receive_webhook(body, &sig_refs, &refs, validate.then_some(&opts));
+    let opts = options(lang_name, (None, None, None))?;
+    let max_age = match max_age_seconds {
+        Some(secs_allowed) => Some(amojo_kit::MaxAge {
+            now: secs(now_seconds, "now")?,
+            secs: u64::try_from(secs(secs_allowed, "maxAgeSeconds")?)
+                .map_err(|_| type_error("invalid_time", "`maxAgeSeconds` must not be negative"))?,
+        }),
+        None => None,
+    };
+    let checks = amojo_kit::HookChecks {
+        validation: validate.then_some(&opts),
+        max_age,
+    };
+    let received = amojo_kit::receive_webhook(body, &sig_refs, &refs, &checks);
     Ok(match received {
         Ok(hook) => object(&[
             ("ok", Some(JsValue::TRUE)),
@@ -558,6 +571,10 @@ pub fn raw_receive_webhook(
             (
                 "endpoint",
                 Some(hook.endpoint.map_or(JsValue::NULL, |e| js_text(e.as_str()))),
+            ),
+            (
+                "time",
+                Some(hook.time.map_or(JsValue::NULL, |t| JsValue::from(t as f64))),
             ),
             (
                 "validation",
@@ -570,10 +587,15 @@ pub fn raw_receive_webhook(
                 amojo_kit::HookError::Invalid { report, .. } => Some(report_js(report)?),
                 _ => None,
             };
+            let age = match &e {
+                amojo_kit::HookError::Expired { age, .. } => Some(JsValue::from(*age as f64)),
+                _ => None,
+            };
             object(&[
                 ("ok", Some(JsValue::FALSE)),
                 ("reason", Some(js_text(e.code()))),
                 ("message", Some(js_text(e.to_string()))),
+                ("age", age),
                 ("validation", report),
             ])
         }
@@ -665,6 +687,19 @@ pub fn raw_validate_scratch(
         out.copy_from_slice(text.as_bytes());
         Ok(text.len())
     })
+}
+
+/// The report of a body larger than `max_body_bytes` (`too_large_report`), for the host
+/// that checked the size before copying the body in; the endpoint by name, or none.
+#[wasm_bindgen(js_name = rawTooLarge)]
+pub fn raw_too_large(
+    endpoint_name: Option<String>,
+    lang_name: &str,
+    max_body_bytes: u32,
+) -> Result<JsValue, JsValue> {
+    let e = endpoint_name.as_deref().map(endpoint).transpose()?;
+    let opts = options(lang_name, (None, Some(max_body_bytes), None))?;
+    Ok(js_text(amojo_kit::too_large_report(e, &opts).to_json()))
 }
 
 /// Validates a whole request: route, query and body; the report as JSON text.
@@ -772,7 +807,8 @@ pub fn raw_build_request(
 }
 
 /// The protocol's constants and the names the core accepts, defined once in the core:
-/// `{toleranceSeconds, contentType, baseUrl, millisecondsAbove, styles, langs}`.
+/// `{toleranceSeconds, contentType, baseUrl, millisecondsAbove, styles, langs,
+/// maxBodyBytes}`.
 #[wasm_bindgen(js_name = rawConstants)]
 pub fn raw_constants() -> JsValue {
     let names = |list: &[&str]| -> JsValue {
@@ -800,6 +836,12 @@ pub fn raw_constants() -> JsValue {
             Some(names(&BodyStyle::ALL.map(BodyStyle::as_str))),
         ),
         ("langs", Some(names(&Lang::ALL.map(Lang::as_str)))),
+        (
+            "maxBodyBytes",
+            Some(JsValue::from(
+                amojo_kit::ValidateOptions::default().max_body_bytes as f64,
+            )),
+        ),
     ])
 }
 
@@ -830,7 +872,7 @@ pub fn raw_curl(
     let pairs: Vec<(&str, &str)> = h.iter().collect();
     amojo_kit::curl_command(method, url, &pairs, amojo_kit::CurlBody::Bytes(body))
         .map(|c| js_text(String::from_utf8_lossy(&c)))
-        .map_err(|e| type_error("invalid_body", &e.to_string()))
+        .map_err(|e| type_error(e.code(), &e.to_string()))
 }
 
 /// The endpoint names.
