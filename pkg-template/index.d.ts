@@ -87,7 +87,19 @@ export type VerifyReason =
 
 export type VerifyOutcome =
   | { ok: true; secretIndex: number }
-  | { ok: false; reason: VerifyReason; message: string };
+  | { ok: false; reason: VerifyReason; message: string }
+  /** The body was over `maxBodyBytes` (default 1 MiB): refused before it was copied. */
+  | { ok: false; reason: "body_too_large"; message: string; limit: number };
+
+/** Why a hook's time was refused (with `maxAgeSeconds`): older or further ahead than the
+ * window, or no `time` to check. */
+export type HookTimeReason = "stale_hook" | "future_hook" | "no_hook_time";
+
+/** verifyWebhook's answer: with `maxAgeSeconds`, a refusal may be about the hook's time
+ * (`age`: seconds between its `time` and now, negative when ahead), or its JSON. */
+export type WebhookOutcome =
+  | VerifyOutcome
+  | { ok: false; reason: HookTimeReason | "invalid_json"; message: string; age?: number };
 
 /** The part of a request a diagnosis finding is about. */
 export type FindingComponent =
@@ -119,7 +131,8 @@ export type FindingCode =
   | "signed_full_url"
   | "trailing_slash"
   | "legacy_scheme"
-  | "no_variant_matches";
+  | "no_variant_matches"
+  | "secret_in_request";
 
 export interface Finding {
   component: FindingComponent;
@@ -127,7 +140,9 @@ export interface Finding {
   message: string;
 }
 
-/** For the secret's owner only: shows the expected signature (never the secret). */
+/** For the secret's owner only: shows the expected signature, never the secret (a secret of
+ * 8 bytes or more found in the request shows as `[secret]`, with the finding
+ * `secret_in_request`). */
 export type Diagnosis = VerifyOutcome & {
   expectedCanonical: string;
   /** null when no usable secret was given. */
@@ -197,10 +212,15 @@ export type WebhookResult =
     }
   | {
       ok: false;
-      reason: VerifyReason | "invalid_json" | "invalid_body";
+      reason: VerifyReason | HookTimeReason | "invalid_json" | "invalid_body" | "body_too_large";
       message: string;
-      body: Uint8Array;
+      /** Undefined for `body_too_large` (the body was not read past the limit). */
+      body: Uint8Array | undefined;
       json: undefined;
+      /** With `maxAgeSeconds`: the hook's age, for stale_hook and future_hook. */
+      age?: number;
+      /** For `body_too_large`. */
+      limit?: number;
       /** With `validate: true`, when the body was invalid. */
       validation?: ValidationReport;
     };
@@ -217,8 +237,12 @@ export interface AmojoWebhook {
 
 /** A bad argument (wrong type, missing, unknown option), or a value the core rejects
  * (`empty_secret`, `invalid_method`, `invalid_path`, `invalid_header_value`,
- * `invalid_date`, `invalid_time`, `invalid_json` with `line`/`column`, `invalid_style`,
- * `unknown_endpoint`, `invalid_lang`, `invalid_secret`, `invalid_headers`). */
+ * `invalid_content_type`, `invalid_date`, `invalid_time`, `invalid_json` with
+ * `line`/`column`, `invalid_style`, `unknown_endpoint`, `invalid_lang`, `invalid_secret`,
+ * `invalid_headers`, `invalid_url`, `secret_in_request`), a body over `maxBodyBytes`
+ * (`body_too_large` with `limit`), a detached buffer (`detached_buffer`), or a call made
+ * from inside another one (`reentrant_call`). No message shows a value given: a value in
+ * the wrong place may be a secret. */
 export class AmojoTypeError extends TypeError {
   name: "AmojoTypeError";
   code:
@@ -240,10 +264,18 @@ export class AmojoTypeError extends TypeError {
     | "unknown_endpoint"
     | "invalid_lang"
     | "invalid_secret"
-    | "invalid_headers";
+    | "invalid_headers"
+    | "invalid_content_type"
+    | "invalid_url"
+    | "secret_in_request"
+    | "body_too_large"
+    | "detached_buffer"
+    | "reentrant_call";
   /** invalid_json: where the JSON text breaks (1-based). */
   line?: number;
   column?: number;
+  /** body_too_large: the limit in bytes. */
+  limit?: number;
 }
 
 /** Thrown by buildRequest when the request does not pass validation. */
@@ -271,17 +303,23 @@ export function initSync(input?: unknown): void;
 /** The package version (equal to the Rust crate's). */
 export const version: string;
 
+/** The largest body a call takes, in bytes (default 1 MiB): a larger one is refused
+ * (`body_too_large`) before it is copied anywhere. */
+export interface BodyLimit {
+  maxBodyBytes?: number;
+}
+
 /** Lowercase hex MD5 of the body's bytes (a string is hashed as UTF-8). */
-export function contentMd5(body: Body): string;
+export function contentMd5(body: Body, options?: BodyLimit): string;
 
 /** RFC 2822 date as the API wants it, e.g. `Wed, 15 Dec 2021 23:12:55 +0000`. Default now. */
 export function formatDate(at?: Instant): string;
 
 /** JSON text of a payload (an object, or JSON text to re-serialize), key order kept.
  * `style: "php"` reproduces the docs' bytes. Default `compact`. */
-export function serializeBody(payload: object | string, options?: { style?: BodyStyle }): string;
+export function serializeBody(payload: object | string, options?: { style?: BodyStyle } & BodyLimit): string;
 
-export interface SignRequestInput {
+export interface SignRequestInput extends BodyLimit {
   secret: Secret;
   method: string;
   /** The path as sent, or a full URL (scheme, host and query are not signed). */
@@ -290,14 +328,14 @@ export interface SignRequestInput {
   body?: Body | null;
   /** A string is used as-is; a Date or milliseconds is formatted. Default now. */
   date?: string | Instant;
-  /** Default `application/json` (the only type the API accepts). */
+  /** A media type; default `application/json` (the only type the API accepts). */
   contentType?: string;
 }
 
 /** Computes Date, Content-Type, Content-MD5 and X-Signature for a request. */
 export function signRequest(input: SignRequestInput): SignedRequest;
 
-export interface BuildRequestInput {
+export interface BuildRequestInput extends BodyLimit {
   secret: Secret;
   /** Default: the method of the endpoint the path belongs to. */
   method?: string;
@@ -323,12 +361,14 @@ export type VerifyRequestInput = SecretOrSecrets & {
   /** The request target as received (Node's `req.url`) or a full URL. */
   path: string;
   headers: HeadersInput;
-  /** The raw body as received; default empty. */
-  body?: Body | null;
+  /** The raw body as received, required: `""` when there is none. */
+  body: Body;
   /** Default `Date.now()`. */
   now?: Instant;
-  /** Allowed clock difference, both ways. Default 900; 0 disables the check. */
+  /** Allowed clock difference, both ways, in whole seconds. Default 900; 0 disables the check. */
   toleranceSeconds?: number;
+  /** Default 1 MiB; a larger body is the outcome `body_too_large`. */
+  maxBodyBytes?: number;
 };
 
 /** Verifies a received signed request (constant-time). Never returns the secret. */
@@ -339,28 +379,41 @@ export function verifyRequest(input: VerifyRequestInput): VerifyOutcome;
 export function diagnoseRequest(input: VerifyRequestInput): Diagnosis;
 
 /** `X-Signature` of a webhook: lowercase hex HMAC-SHA1(secret, raw body). */
-export function signWebhook(body: Body, secret: Secret): string;
+export function signWebhook(body: Body, secret: Secret, options?: BodyLimit): string;
 
 export type VerifyWebhookInput = SecretOrSecrets & {
   /** The raw body as received. */
   body: Body;
   /** The received `X-Signature` header; null or undefined when it is absent. */
   signature: string | readonly string[] | null | undefined;
+  /** Default 1 MiB; a larger body is the outcome `body_too_large`. */
+  maxBodyBytes?: number;
+  /** Refuse a hook whose signed `time` is further than this from now (a replay). */
+  maxAgeSeconds?: number;
+  /** The clock `maxAgeSeconds` is measured against. Default `Date.now()`. */
+  now?: Instant;
 };
 
-/** Verifies a webhook's `X-Signature` over the raw body (constant-time). */
-export function verifyWebhook(input: VerifyWebhookInput): VerifyOutcome;
+/** Verifies a webhook's `X-Signature` over the raw body (constant-time); with
+ * `maxAgeSeconds`, also its signed time. */
+export function verifyWebhook(input: VerifyWebhookInput): WebhookOutcome;
 
 /** The part of a fetch API `Request` that verifyWebhookRequest uses. */
 export interface FetchRequest {
   readonly headers: { get(name: string): string | null };
   readonly bodyUsed: boolean;
+  /** A ReadableStream, read in chunks up to `maxBodyBytes`. */
+  readonly body?: { getReader(): unknown } | null;
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
-export interface WebhookOptions {
+export interface WebhookOptions extends BodyLimit {
   /** Also validate the body against the hook's rules. Default false. */
   validate?: boolean;
+  /** Refuse a hook whose signed `time` is further than this from now (a replay). */
+  maxAgeSeconds?: number;
+  /** The clock `maxAgeSeconds` is measured against. Default `Date.now()`. */
+  now?: Instant;
 }
 
 /** Fetch-API runtimes: reads the body once, verifies it, parses it. */
@@ -372,8 +425,10 @@ export function verifyWebhookRequest(
 
 export type WebhookMiddlewareOptions = SecretOrSecrets & {
   validate?: boolean;
-  /** Largest body read from the stream, in bytes. Default 1 MiB. */
+  /** Largest body read (or taken from `req.body`), in bytes: larger gets 413. Default 1 MiB. */
   limit?: number;
+  /** Refuse (401) a hook whose signed `time` is further than this from now (a replay). */
+  maxAgeSeconds?: number;
 };
 
 /** The request and response shapes the middleware needs (Express, Connect, node:http). */
@@ -439,7 +494,7 @@ export function route(path: string): { endpoint: RequestEndpoint; method: "POST"
  * skipped) → `[name, value]` pairs. Throws AmojoTypeError `invalid_headers` with `line`. */
 export function parseHeaders(text: string): Array<[string, string]>;
 
-export interface CurlInput {
+export interface CurlInput extends BodyLimit {
   method: string;
   url: string;
   headers?: HeadersInput;
@@ -448,13 +503,14 @@ export interface CurlInput {
 }
 
 /** The curl command line that sends a request exactly (POSIX shell quoting; a body that
- * starts with `@` goes as `--data-raw`). Throws `invalid_body` for a body with a NUL byte. */
+ * starts with `@` goes as `--data-raw`). Throws `invalid_method` for anything but an HTTP
+ * method, `invalid_url` for a URL that is not http(s), `invalid_body` for a NUL byte. */
 export function curlCommand(input: CurlInput): string;
 
 /** Which hook a hook body is, by its envelope (`message`; `action.typing`;
  * `action.reaction`; a flat v1 body); null when none or not JSON. `validate()` with the
  * result checks the rest. */
-export function webhookEndpoint(payload: object | string | Bytes): HookEndpoint | null;
+export function webhookEndpoint(payload: object | string | Bytes, options?: BodyLimit): HookEndpoint | null;
 
 // ---- JSON Schema ------------------------------------------------------------------------
 

@@ -18,8 +18,12 @@
 
 export const version = "__AMOJO_VERSION__";
 
-const DEFAULT_WEBHOOK_LIMIT = 1024 * 1024;
-const SIGN_OPTIONS = ["secret", "method", "path", "body", "date", "contentType"];
+// 9999-12-31T23:59:59Z in milliseconds: the last date the protocol's format can write.
+const MAX_DATE_MS = 253402300799999;
+// Wasm memory past this after a call: the Node entry moves to a fresh instance, so one
+// large (legal) call does not keep its memory for the life of the process.
+const RESET_ABOVE = 16 * 1024 * 1024;
+const SIGN_OPTIONS = ["secret", "method", "path", "body", "date", "contentType", "maxBodyBytes"];
 // The signing lane's scratch (see signRequest): its first size and the most it grows to.
 const LANE_MIN = 4096;
 const LANE_MAX = 1024 * 1024;
@@ -84,11 +88,15 @@ function describe(value) {
   }
   switch (typeof value) {
     case "string":
-      return value.length > 40 ? "a string" : `the string ${JSON.stringify(value)}`;
-    case "number":
-      return `the number ${String(value)}`;
+      // Never the text: a value in the wrong place may be a secret.
+      return value.length === 0 ? "an empty string" : `a string of ${value.length} character${value.length === 1 ? "" : "s"}`;
+    case "number": {
+      // Short numbers only (a limit, a count); a long one may be an all-digit secret.
+      const text = String(value);
+      return text.length <= 8 ? `the number ${text}` : "a number";
+    }
     case "bigint":
-      return `the BigInt ${String(value)}n`;
+      return "a BigInt";
     case "boolean":
       return `the boolean ${String(value)}`;
     case "symbol":
@@ -108,6 +116,12 @@ function describe(value) {
     return ctor && ctor !== "Object" ? `an object (${ctor})` : "an object";
   }
   return `a ${tag}`;
+}
+
+// A name from the caller (an option key, a header name) as a message shows it: short
+// identifier-like names only; anything else may be a secret in the wrong place.
+function shownName(name) {
+  return typeof name === "string" && name.length <= 32 && /^[A-Za-z_$][\w$.-]*$/.test(name) ? `\`${name}\`` : `(${describe(name)})`;
 }
 
 function argError(message, code) {
@@ -136,14 +150,70 @@ function isBytes(value) {
 
 // Bytes of a Uint8Array, Buffer, any TypedArray or DataView (only the view's own bytes),
 // or an ArrayBuffer, as a Uint8Array over the same memory.
-function viewBytes(value) {
-  if (isArrayBuffer(value)) {
-    return new Uint8Array(value);
+// The engine's own accessors of views and buffers: a `length`, `byteLength` or `buffer`
+// property an object defines for itself (a lie) is never read, and no caller code runs.
+const accessor = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
+const TYPED = Object.getPrototypeOf(Uint8Array.prototype);
+const typedBuffer = accessor(TYPED, "buffer");
+const typedOffset = accessor(TYPED, "byteOffset");
+const typedLength = accessor(TYPED, "byteLength");
+const viewBuffer = accessor(DataView.prototype, "buffer");
+const viewOffset = accessor(DataView.prototype, "byteOffset");
+const viewLength = accessor(DataView.prototype, "byteLength");
+const bufferLength = accessor(ArrayBuffer.prototype, "byteLength");
+const sharedLength = typeof SharedArrayBuffer === "function" ? accessor(SharedArrayBuffer.prototype, "byteLength") : null;
+
+// A Uint8Array, Buffer, any TypedArray or DataView (only the view's own bytes) or an
+// ArrayBuffer, as a fresh Uint8Array over the same memory, measured by the engine; a
+// detached buffer is a typed error.
+function viewBytes(value, name) {
+  let buffer;
+  let offset = 0;
+  let length;
+  try {
+    if (ArrayBuffer.isView(value)) {
+      const dataView = objectToString.call(value) === "[object DataView]";
+      buffer = (dataView ? viewBuffer : typedBuffer).call(value);
+      offset = (dataView ? viewOffset : typedOffset).call(value);
+      length = (dataView ? viewLength : typedLength).call(value);
+    } else {
+      buffer = value;
+      length = objectToString.call(value) === "[object SharedArrayBuffer]" ? sharedLength.call(value) : bufferLength.call(value);
+    }
+  } catch (_) {
+    // A `Symbol.toStringTag` that claims a buffer, or a view with a forged tag.
+    throw argError(`\`${name}\` claims to be binary data but is no ArrayBuffer or view`);
   }
-  if (value instanceof Uint8Array) {
-    return value;
+  try {
+    return new Uint8Array(buffer, offset, length);
+  } catch (_) {
+    // The engine reports a detached buffer's views as 0 bytes and refuses a view of it.
+    throw argError(`\`${name}\` is (a view of) a detached ArrayBuffer, transferred or freed: its bytes are gone`, "detached_buffer");
   }
-  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+function tooLarge(name, limit, size) {
+  const e = argError(`\`${name}\` is ${size === undefined ? "larger than" : `${size} bytes, more than`} the ${limit} bytes allowed (\`maxBodyBytes\` raises the limit)`, "body_too_large");
+  e.limit = limit;
+  return e;
+}
+
+// `bytes` (a fresh view) when within `limit` bytes, else a typed error before any copy into
+// the WebAssembly memory.
+function withinLimit(bytes, name, limit) {
+  if (bytes.length > limit) {
+    throw tooLarge(name, limit, bytes.length);
+  }
+  return bytes;
+}
+
+// UTF-8 of a string within `limit` bytes: a string longer than the limit is refused before
+// it is encoded (UTF-8 takes at least a byte per UTF-16 unit).
+function encodeWithin(text, name, limit) {
+  if (text.length > limit) {
+    throw tooLarge(name, limit);
+  }
+  return withinLimit(encoder.encode(text), name, limit);
 }
 
 function levenshtein(a, b) {
@@ -189,7 +259,7 @@ function options(value, name, allowed, required) {
   }
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
-      throw argError(`unknown option \`${key}\` in \`${name}\`${suggest(key, allowed)}; known options: ${allowed.join(", ")}`, "unknown_option");
+      throw argError(`unknown option ${shownName(key)} in \`${name}\`${suggest(key, allowed)}; known options: ${allowed.join(", ")}`, "unknown_option");
     }
   }
   return value;
@@ -231,17 +301,17 @@ function boolean(value, name, fallback) {
   return value;
 }
 
-// Raw bytes: a string (its UTF-8) or anything byte-like. `empty` says what null/undefined
-// mean (an empty body) when allowed.
-function bytes(value, name, { allowMissing = false, what = "a string or a Uint8Array" } = {}) {
+// Raw bytes: a string (its UTF-8) or anything byte-like, within `limit` bytes.
+// `allowMissing`: null/undefined are an empty body.
+function bytes(value, name, { allowMissing = false, what = "a string or a Uint8Array", limit = Infinity } = {}) {
   if ((value === undefined || value === null) && allowMissing) {
     return new Uint8Array(0);
   }
   if (typeof value === "string") {
-    return encoder.encode(value);
+    return encodeWithin(value, name, limit);
   }
   if (isBytes(value)) {
-    return viewBytes(value);
+    return withinLimit(viewBytes(value, name), name, limit);
   }
   if (value === undefined) {
     throw argError(`\`${name}\` is required (${what})`, "missing_argument");
@@ -255,9 +325,14 @@ const PARSED_BODY_HINT =
   "`express.raw({ type: \"*/*\" })` on the hook route before any `express.json()`, or use webhookMiddleware()";
 
 // A received body: bytes or a string; a parsed object is the classic trap.
-function receivedBody(value, name) {
-  if (value === undefined || value === null || typeof value === "string" || isBytes(value)) {
-    return bytes(value, name, { allowMissing: true });
+// A received body: bytes or a string; a parsed object is the classic trap. Required: an
+// app that forgets to pass the body must not verify an empty one (no body is "").
+function receivedBody(value, name, limit) {
+  if (typeof value === "string" || isBytes(value)) {
+    return bytes(value, name, { limit });
+  }
+  if (value === undefined || value === null) {
+    throw argError(`\`${name}\` is required: the raw body as received ("" when there is none)`, "missing_argument");
   }
   if (typeof value === "object") {
     throw argError(`\`${name}\` is ${describe(value)}, i.e. the body was already parsed: ${PARSED_BODY_HINT}`, "body_already_parsed");
@@ -288,6 +363,19 @@ function secretList(o, where) {
   return secretArray(o.secrets, "secrets");
 }
 
+// A list of secrets that can verify something: none empty, at least one.
+function usableSecrets(list, where) {
+  if (list.length === 0) {
+    throw argError(`${where} needs at least one secret (\`secrets\` is an empty array)`, "empty_secret");
+  }
+  list.forEach((s, i) => {
+    if (s.length === 0) {
+      throw argError(`${where}: ${list.length === 1 ? "the secret" : `secret number ${i}`} is empty; every hook would be refused`, "empty_secret");
+    }
+  });
+  return list;
+}
+
 function secretArray(value, name) {
   if (!Array.isArray(value)) {
     throw argError(`\`${name}\` must be an array of strings or Uint8Arrays, got ${describe(value)}`);
@@ -312,6 +400,9 @@ function seconds(value, name) {
       throw argError(`\`${name}\` must not be before 1970, got ${describe(value)}`, "invalid_date");
     }
     // Numbers are milliseconds (like Date.now()); small ones are unix seconds by mistake.
+    if (value > MAX_DATE_MS) {
+      throw argError(`\`${name}\` is after the year 9999 (numbers are milliseconds like Date.now())`, "invalid_date");
+    }
     if (value <= K.millisecondsAbove) {
       throw argError(`\`${name}\` is ${String(value)}, which looks like unix seconds; numbers are milliseconds like Date.now(): pass ${String(value)}000 or a Date`, "invalid_date");
     }
@@ -416,12 +507,13 @@ function flattenHeaders(headers, name) {
       }
       return;
     }
-    if (typeof value === "number" && Number.isFinite(value)) {
+    // A whole number (a Content-Length) is written out; any other number is refused unread.
+    if (typeof value === "number" && Number.isSafeInteger(value)) {
       out.push(key, String(value));
       return;
     }
     if (typeof value !== "string") {
-      throw argError(`\`${name}\`: header \`${key}\` must be a string (or an array of strings for a repeated header), got ${describe(value)}`, "invalid_headers");
+      throw argError(`\`${name}\`: header ${shownName(key)} must be a string (or an array of strings for a repeated header), got ${describe(value)}`, "invalid_headers");
     }
     out.push(key, value);
   };
@@ -520,7 +612,7 @@ function readStream(req, limit) {
       }
     };
     const onData = (chunk) => {
-      const b = typeof chunk === "string" ? encoder.encode(chunk) : isBytes(chunk) ? viewBytes(chunk) : null;
+      const b = typeof chunk === "string" ? encoder.encode(chunk) : isBytes(chunk) ? viewBytes(chunk, "chunk") : null;
       if (b === null) {
         finish(argError(`the request stream emitted ${describe(chunk)}, not bytes`, "invalid_body"));
         return;
@@ -543,6 +635,40 @@ function readStream(req, limit) {
     req.on("error", onError);
     req.on("close", onClose);
   });
+}
+
+// Reads a fetch API body (a ReadableStream of bytes, or none) to the end, stopping at the
+// first byte past `limit`: the rest is never read.
+async function readFetchBody(request, limit) {
+  const stream = request.body;
+  if (stream === null || stream === undefined) {
+    return new Uint8Array(0);
+  }
+  if (typeof stream.getReader !== "function") {
+    return withinLimit(viewBytes(await request.arrayBuffer(), "body"), "body", limit);
+  }
+  const reader = stream.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    const b = isBytes(value) ? viewBytes(value, "chunk") : null;
+    if (b === null) {
+      await reader.cancel().catch(() => {});
+      throw argError(`the request body stream gave ${describe(value)}, not bytes`, "invalid_body");
+    }
+    size += b.length;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge("body", limit);
+    }
+    // The stream may reuse its buffer: keep a copy.
+    chunks.push(b.slice());
+  }
+  return concatChunks(chunks, size);
 }
 
 // A fresh copy of JSON data (plain objects, arrays and primitives), key order kept.
@@ -586,13 +712,68 @@ export function createApi(host) {
     }
   }
 
+  // Whether a raw export is running: the arguments are plain values and fresh views by
+  // then, so no caller code runs inside; a nested call would mean it did, and is refused.
+  let busy = false;
+
+  function enter() {
+    if (busy) {
+      throw argError("amojo-kit was called again while one of its calls was running (from a getter or callback of an argument): calls cannot nest", "reentrant_call");
+    }
+    busy = true;
+  }
+
   function call(name, args) {
     need();
+    enter();
+    let result;
     try {
-      return host.raw()[name](...args);
+      result = host.raw()[name](...args);
     } catch (e) {
       throw rawError(name, e);
+    } finally {
+      busy = false;
     }
+    release();
+    return result;
+  }
+
+  // After a call that may have grown the WebAssembly memory (a large body): past
+  // RESET_ABOVE, a host that can (the Node entry) moves to a fresh instance and the old
+  // memory goes with the old one. Results are JS values by then.
+  let memoryOf = null;
+  function release() {
+    if (typeof host.reset !== "function") {
+      return;
+    }
+    const raw = host.raw();
+    if (memoryOf === null || memoryOf.raw !== raw) {
+      memoryOf = { raw, memory: raw.rawMemory() };
+    }
+    if (memoryOf.memory.buffer.byteLength > RESET_ABOVE) {
+      memoryOf = null;
+      lane = null;
+      host.reset();
+    }
+  }
+
+  // `maxBodyBytes` of an options object: a whole number of bytes, the default 1 MiB.
+  function bodyLimit(value) {
+    if (value === undefined) {
+      return K.maxBodyBytes;
+    }
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 0xffffffff) {
+      throw argError(`\`maxBodyBytes\` must be a whole number from 1 to 4294967295, got ${describe(value)}`);
+    }
+    return value;
+  }
+
+  // A receiver's refusal of a body over the limit: the shape of a verification outcome.
+  function refusedAsTooLarge(e) {
+    if (e instanceof AmojoTypeError && e.code === "body_too_large") {
+      return { ok: false, reason: "body_too_large", message: e.message, limit: e.limit };
+    }
+    throw e;
   }
 
   // What an exception of the raw export `name` becomes: its typed error as an
@@ -621,9 +802,10 @@ export function createApi(host) {
     return err;
   }
 
-  function contentMd5(body) {
+  function contentMd5(body, opts) {
     need();
-    return call("rawMd5", [typeof body === "string" ? encoder.encode(body) : bytes(body, "body")]);
+    const o = options(opts, "options", ["maxBodyBytes"], false);
+    return call("rawMd5", [bytes(body, "body", { limit: bodyLimit(o.maxBodyBytes) })]);
   }
 
   function formatDate(at) {
@@ -634,9 +816,12 @@ export function createApi(host) {
 
   function serializeBody(payload, opts) {
     need();
-    const o = options(opts, "options", ["style"], false);
+    const o = options(opts, "options", ["style", "maxBodyBytes"], false);
     const style = oneOf(o.style, "style", K.styles, "compact");
     const text = typeof payload === "string" ? payload : toJson(payload, "payload");
+    if (text.length > bodyLimit(o.maxBodyBytes)) {
+      throw tooLarge("payload", bodyLimit(o.maxBodyBytes));
+    }
     return call("rawReserialize", [text, style]);
   }
 
@@ -717,7 +902,14 @@ export function createApi(host) {
     }
     const secretIn = o.secret;
     const secret = typeof secretIn === "string" ? secretIn : secretBytes(secretIn, "secret");
-    const body = bodyIn === undefined || bodyIn === null ? "" : typeof bodyIn === "string" ? bodyIn : bytes(bodyIn, "body");
+    const limit = o.maxBodyBytes === undefined ? K.maxBodyBytes : bodyLimit(o.maxBodyBytes);
+    let body = "";
+    if (typeof bodyIn === "string") {
+      // Within the limit for sure, or encoded (in JS memory) to count its bytes.
+      body = 3 * bodyIn.length <= limit ? bodyIn : encodeWithin(bodyIn, "body", limit);
+    } else if (bodyIn !== undefined && bodyIn !== null) {
+      body = bytes(bodyIn, "body", { limit });
+    }
     const contentType = o.contentType === undefined ? undefined : string(o.contentType, "contentType");
     const dateIn = o.date;
     let dateText;
@@ -737,6 +929,7 @@ export function createApi(host) {
       return signLarge(secret, method, path, body, contentType, dateText, dateSeconds);
     }
     let name = "rawScratch";
+    enter();
     try {
       const l = laneOf(size);
       let u8 = l.u8;
@@ -774,6 +967,8 @@ export function createApi(host) {
       return signed(out.slice(0, 40), out.slice(40));
     } catch (e) {
       throw rawError(name, e);
+    } finally {
+      busy = false;
     }
   }
 
@@ -808,6 +1003,7 @@ export function createApi(host) {
   // validate() of a string through the scratch lane: one encodeInto, one call with numbers.
   function validateInLane(index, name, text, lang, limits) {
     let fn = "rawScratch";
+    enter();
     try {
       const l = laneOf(3 * text.length);
       // The body overwrites what signRequest left at the start of the scratch.
@@ -836,6 +1032,8 @@ export function createApi(host) {
         throw e;
       }
       throw rawError(fn, e);
+    } finally {
+      busy = false;
     }
   }
 
@@ -858,8 +1056,13 @@ export function createApi(host) {
     if (opts !== undefined) {
       [lang, ...limits] = validateOptions(opts);
     }
+    const limit = limits[1] === undefined ? K.maxBodyBytes : limits[1];
     if (isBytes(payload)) {
-      return report(call("rawValidate", [name, viewBytes(payload), lang, ...limits]), name);
+      const body = viewBytes(payload, "payload");
+      if (body.length > limit) {
+        return tooLargeReport(name, lang, limit);
+      }
+      return report(call("rawValidate", [name, body, lang, ...limits]), name);
     }
     if (payload === undefined) {
       throw argError("`payload` is required: an object, or the body's JSON text as a string", "missing_argument");
@@ -869,17 +1072,30 @@ export function createApi(host) {
     if (index !== undefined && 3 * text.length <= LANE_MAX) {
       return validateInLane(index, name, text, lang, limits);
     }
-    return report(call("rawValidate", [name, encoder.encode(text), lang, ...limits]), name);
+    // Counted before it is copied anywhere: a string longer than the limit is over it.
+    if (text.length > limit) {
+      return tooLargeReport(name, lang, limit);
+    }
+    const body = encoder.encode(text);
+    if (body.length > limit) {
+      return tooLargeReport(name, lang, limit);
+    }
+    return report(call("rawValidate", [name, body, lang, ...limits]), name);
   }
 
-  function requestBody(body) {
+  // The core's report of a body over the limit, the body left where it is.
+  function tooLargeReport(endpoint, lang, limit) {
+    return report(call("rawTooLarge", [endpoint, lang, limit]), endpoint);
+  }
+
+  function requestBody(body, limit) {
     if (body === undefined || body === null) {
       return new Uint8Array(0);
     }
     if (typeof body === "string" || isBytes(body)) {
-      return bytes(body, "body");
+      return bytes(body, "body", { limit });
     }
-    return encoder.encode(toJson(body, "body"));
+    return encodeWithin(toJson(body, "body"), "body", limit);
   }
 
   function validateRequest(input, opts) {
@@ -887,8 +1103,19 @@ export function createApi(host) {
     const o = options(input, "validateRequest(...)", ["method", "path", "body"], true);
     const method = string(o.method, "method");
     const path = string(o.path, "path");
-    const body = requestBody(o.body);
-    return report(call("rawValidateRequest", [method, path, body, ...validateOptions(opts)]), null);
+    const [lang, ...limits] = validateOptions(opts);
+    const limit = limits[1] === undefined ? K.maxBodyBytes : limits[1];
+    let body;
+    try {
+      body = requestBody(o.body, limit);
+    } catch (e) {
+      if (e instanceof AmojoTypeError && e.code === "body_too_large") {
+        const routed = call("rawRoute", [path]);
+        return tooLargeReport(routed === null ? null : routed.endpoint, lang, limit);
+      }
+      throw e;
+    }
+    return report(call("rawValidateRequest", [method, path, body, lang, ...limits]), null);
   }
 
   // `{ lang, maxIssues, maxBodyBytes, maxDepth }` → [lang, maxIssues, maxBodyBytes, maxDepth]
@@ -914,7 +1141,7 @@ export function createApi(host) {
 
   function buildRequest(input) {
     need();
-    const o = options(input, "buildRequest(...)", ["secret", "method", "path", "payload", "date", "style", "baseUrl", "lang"], true);
+    const o = options(input, "buildRequest(...)", ["secret", "method", "path", "payload", "date", "style", "baseUrl", "lang", "maxBodyBytes"], true);
     const secret = secretBytes(o.secret, "secret");
     const path = string(o.path, "path");
     const style = oneOf(o.style, "style", K.styles, "compact");
@@ -930,7 +1157,7 @@ export function createApi(host) {
       dateSeconds = seconds(o.date, "date");
     }
     const method = string(o.method, "method", { optional: true });
-    const payload = o.payload === undefined ? undefined : encoder.encode(typeof o.payload === "string" ? o.payload : toJson(o.payload, "payload"));
+    const payload = o.payload === undefined ? undefined : encodeWithin(typeof o.payload === "string" ? o.payload : toJson(o.payload, "payload"), "payload", bodyLimit(o.maxBodyBytes));
     // Serialize, route, validate and sign: one call of the core.
     const built = call("rawBuildRequest", [secret, method, path, payload, style, base, dateText, dateSeconds, lang]);
     if (built.invalid !== undefined) {
@@ -946,26 +1173,33 @@ export function createApi(host) {
   }
 
   function receivedArgs(input, where) {
-    const o = options(input, where, ["secret", "secrets", "method", "path", "headers", "body", "now", "toleranceSeconds"], true);
+    const o = options(input, where, ["secret", "secrets", "method", "path", "headers", "body", "now", "toleranceSeconds", "maxBodyBytes"], true);
     const secrets = secretList(o, where);
     const method = string(o.method, "method");
     const path = string(o.path, "path");
     const headers = flattenHeaders(o.headers, "headers");
-    const body = receivedBody(o.body, "body");
     const now = o.now === undefined ? Math.floor(Date.now() / 1000) : seconds(o.now, "now");
     let tolerance = K.toleranceSeconds;
     if (o.toleranceSeconds !== undefined) {
-      if (typeof o.toleranceSeconds !== "number" || !Number.isFinite(o.toleranceSeconds) || o.toleranceSeconds < 0) {
-        throw argError(`\`toleranceSeconds\` must be a finite number ≥ 0 (0 disables the clock check), got ${describe(o.toleranceSeconds)}`, "invalid_time");
+      // Whole seconds: a fraction would round to 0, which turns the clock check off.
+      if (typeof o.toleranceSeconds !== "number" || !Number.isSafeInteger(o.toleranceSeconds) || o.toleranceSeconds < 0) {
+        throw argError(`\`toleranceSeconds\` must be a whole number of seconds ≥ 0 (0 turns the clock check off), got ${describe(o.toleranceSeconds)}`, "invalid_time");
       }
-      tolerance = Math.floor(o.toleranceSeconds);
+      tolerance = o.toleranceSeconds;
     }
+    const body = receivedBody(o.body, "body", bodyLimit(o.maxBodyBytes));
     return [secrets, method, path, headers, body, now, tolerance];
   }
 
   function verifyRequest(input) {
     need();
-    return call("rawCheckRequest", [false, ...receivedArgs(input, "verifyRequest(...)")]);
+    let args;
+    try {
+      args = receivedArgs(input, "verifyRequest(...)");
+    } catch (e) {
+      return refusedAsTooLarge(e);
+    }
+    return call("rawCheckRequest", [false, ...args]);
   }
 
   function diagnoseRequest(input) {
@@ -973,9 +1207,10 @@ export function createApi(host) {
     return call("rawCheckRequest", [true, ...receivedArgs(input, "diagnoseRequest(...)")]);
   }
 
-  function signWebhook(body, secret) {
+  function signWebhook(body, secret, opts) {
     need();
-    const b = bytes(body, "body", { what: "the raw hook body: a string or a Uint8Array" });
+    const o = options(opts, "options", ["maxBodyBytes"], false);
+    const b = bytes(body, "body", { what: "the raw hook body: a string or a Uint8Array", limit: bodyLimit(o.maxBodyBytes) });
     return call("rawSignWebhook", [secretBytes(secret, "secret"), b]);
   }
 
@@ -989,23 +1224,47 @@ export function createApi(host) {
     return list.map((s, i) => string(s, Array.isArray(signature) ? `signature[${i}]` : "signature"));
   }
 
+  // `maxAgeSeconds` (and the `now` it is measured from) of a hook receiver's options:
+  // [max age or undefined, now in seconds].
+  function replayWindow(o) {
+    if (o.maxAgeSeconds === undefined) {
+      if (o.now !== undefined) {
+        throw argError("`now` is the clock `maxAgeSeconds` is measured against: give `maxAgeSeconds` too");
+      }
+      return [undefined, 0];
+    }
+    if (typeof o.maxAgeSeconds !== "number" || !Number.isSafeInteger(o.maxAgeSeconds) || o.maxAgeSeconds < 0) {
+      throw argError(`\`maxAgeSeconds\` must be a whole number of seconds ≥ 0, got ${describe(o.maxAgeSeconds)}`, "invalid_time");
+    }
+    return [o.maxAgeSeconds, o.now === undefined ? Math.floor(Date.now() / 1000) : seconds(o.now, "now")];
+  }
+
   function verifyWebhook(input) {
     need();
-    const o = options(input, "verifyWebhook(...)", ["body", "signature", "secret", "secrets"], true);
+    const o = options(input, "verifyWebhook(...)", ["body", "signature", "secret", "secrets", "maxBodyBytes", "maxAgeSeconds", "now"], true);
     const secrets = secretList(o, "verifyWebhook(...)");
-    if (!("body" in o) || o.body === undefined) {
-      throw argError("`body` is required (the raw hook body: a string or a Uint8Array)", "missing_argument");
-    }
-    const body = receivedBody(o.body, "body");
     if (!("signature" in o)) {
       throw argError("`signature` is required: the received `X-Signature` header (null or undefined when absent)", "missing_argument");
     }
-    return call("rawVerifyWebhook", [secrets, body, signatures(o.signature)]);
+    const sigs = signatures(o.signature);
+    const [maxAge, now] = replayWindow(o);
+    let body;
+    try {
+      body = receivedBody(o.body, "body", bodyLimit(o.maxBodyBytes));
+    } catch (e) {
+      return refusedAsTooLarge(e);
+    }
+    if (maxAge === undefined) {
+      return call("rawVerifyWebhook", [secrets, body, sigs]);
+    }
+    // The replay window needs the signed `time`: the whole receipt, without validation.
+    const r = call("rawReceiveWebhook", [secrets, body, sigs, false, "en", maxAge, now]);
+    return r.ok ? { ok: true, secretIndex: r.secretIndex } : r;
   }
 
   // A received hook: signature, JSON, which hook and (optionally) its rules, in one call of
   // the core; then the JSON as a JS value for the caller.
-  function checkHook(body, signature, secrets, validateBody) {
+  function checkHook(body, signature, secrets, validateBody, maxAge, now) {
     let sigs;
     try {
       sigs = signatures(signature);
@@ -1013,7 +1272,7 @@ export function createApi(host) {
       // A header value that is not a string (a host adapter's oddity): not a signature.
       sigs = [""];
     }
-    const r = call("rawReceiveWebhook", [secrets, body, sigs, validateBody, "en"]);
+    const r = call("rawReceiveWebhook", [secrets, body, sigs, validateBody, "en", maxAge, now]);
     if (!r.ok) {
       return { ...r, body, json: undefined };
     }
@@ -1033,13 +1292,25 @@ export function createApi(host) {
       throw argError("`secrets` is required: the channel secret, or an array of secrets", "missing_argument");
     }
     const list = Array.isArray(secrets) ? secretArray(secrets, "secrets") : [secretBytes(secrets, "secrets")];
-    const o = options(opts, "options", ["validate"], false);
+    const o = options(opts, "options", ["validate", "maxBodyBytes", "maxAgeSeconds", "now"], false);
     const validateBody = boolean(o.validate, "validate", false);
+    const limit = bodyLimit(o.maxBodyBytes);
+    const [maxAge, now] = replayWindow(o);
     if (request.bodyUsed === true) {
       throw argError("the request body was already read; verify the hook before reading it (the signature covers the raw bytes)", "body_already_read");
     }
-    const body = new Uint8Array(await request.arrayBuffer());
-    return checkHook(body, request.headers.get("x-signature"), list, validateBody);
+    // A declared length over the limit is refused before a byte is read.
+    const declared = request.headers.get("content-length");
+    let body;
+    try {
+      if (typeof declared === "string" && /^[0-9]+$/.test(declared) && Number(declared) > limit) {
+        throw tooLarge("body", limit, Number(declared));
+      }
+      body = await readFetchBody(request, limit);
+    } catch (e) {
+      return { ...refusedAsTooLarge(e), body: undefined, json: undefined };
+    }
+    return checkHook(body, request.headers.get("x-signature"), list, validateBody, maxAge, now);
   }
 
   function respond(res, status, payload) {
@@ -1060,11 +1331,15 @@ export function createApi(host) {
 
   async function rawHookBody(req, limit) {
     const body = req.body;
-    if (typeof body === "string") {
-      return encoder.encode(body);
-    }
-    if (isBytes(body)) {
-      return viewBytes(body);
+    if (typeof body === "string" || isBytes(body)) {
+      try {
+        return bytes(body, "body", { limit });
+      } catch (e) {
+        if (e instanceof AmojoTypeError && e.code === "body_too_large") {
+          throw fail(413, "body_too_large", e.message);
+        }
+        throw e;
+      }
     }
     const placeholder = isPlainObject(body) && Object.keys(body).length === 0 && req._body !== true;
     if (body === undefined || body === null || placeholder) {
@@ -1078,10 +1353,11 @@ export function createApi(host) {
 
   function webhookMiddleware(opts) {
     need();
-    const o = options(opts, "webhookMiddleware(...)", ["secret", "secrets", "validate", "limit"], true);
-    const secrets = secretList(o, "webhookMiddleware(...)");
+    const o = options(opts, "webhookMiddleware(...)", ["secret", "secrets", "validate", "limit", "maxAgeSeconds"], true);
+    const secrets = usableSecrets(secretList(o, "webhookMiddleware(...)"), "webhookMiddleware(...)");
+    const maxAge = replayWindow(o)[0];
     const validateBody = boolean(o.validate, "validate", false);
-    let limit = DEFAULT_WEBHOOK_LIMIT;
+    let limit = K.maxBodyBytes;
     if (o.limit !== undefined) {
       if (typeof o.limit !== "number" || !Number.isInteger(o.limit) || o.limit < 0) {
         throw argError(`\`limit\` must be a whole number of bytes, got ${describe(o.limit)}`);
@@ -1105,7 +1381,8 @@ export function createApi(host) {
           }
           throw e;
         }
-        result = checkHook(body, headerValue(req.headers, "x-signature"), secrets, validateBody);
+        const now = maxAge === undefined ? 0 : Math.floor(Date.now() / 1000);
+        result = checkHook(body, headerValue(req.headers, "x-signature"), secrets, validateBody, maxAge, now);
       } catch (err) {
         next(err);
         return;
@@ -1155,23 +1432,24 @@ export function createApi(host) {
   // The curl command line that sends a request exactly (the core's quoting, as the CLI's).
   function curlCommand(input) {
     need();
-    const o = options(input, "curlCommand(...)", ["method", "url", "headers", "body"], true);
+    const o = options(input, "curlCommand(...)", ["method", "url", "headers", "body", "maxBodyBytes"], true);
     const method = string(o.method, "method");
     const url = string(o.url, "url");
     const headers = o.headers === undefined ? [] : flattenHeaders(o.headers, "headers");
-    const body = o.body === undefined || o.body === null ? new Uint8Array(0) : bytes(o.body, "body");
+    const body = bytes(o.body, "body", { allowMissing: true, limit: bodyLimit(o.maxBodyBytes) });
     return call("rawCurl", [method, url, headers, body]);
   }
 
   // Which hook a received hook body is, by its envelope (the core decides: the same answer
   // as the CLI's `validate --endpoint webhook`); null when none.
-  function webhookEndpoint(payload) {
+  function webhookEndpoint(payload, opts) {
     need();
+    const o = options(opts, "options", ["maxBodyBytes"], false);
     if (payload === undefined) {
       throw argError("`payload` is required: the hook body (a string, a Uint8Array or the parsed object)", "missing_argument");
     }
-    const body = isBytes(payload) ? viewBytes(payload) : encoder.encode(typeof payload === "string" ? payload : toJson(payload, "payload"));
-    return call("rawClassifyWebhook", [body]);
+    const text = isBytes(payload) || typeof payload === "string" ? payload : toJson(payload, "payload");
+    return call("rawClassifyWebhook", [bytes(text, "payload", { limit: bodyLimit(o.maxBodyBytes) })]);
   }
 
   // The JSON Schemas are plain data: no need of the WebAssembly module (no need()).
@@ -1190,7 +1468,7 @@ export function createApi(host) {
     const name = string(endpoint, "endpoint");
     const all = jsonSchemas().schemas;
     if (!Object.prototype.hasOwnProperty.call(all, name)) {
-      throw new AmojoTypeError(`unknown endpoint \`${name}\`; expected one of ${Object.keys(all).join(", ")}`, "unknown_endpoint");
+      throw new AmojoTypeError(`unknown endpoint${suggest(name, Object.keys(all))}; expected one of ${Object.keys(all).join(", ")}`, "unknown_endpoint");
     }
     return cloneJson(all[name]);
   }

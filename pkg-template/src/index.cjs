@@ -15,9 +15,13 @@ function initSync(_input) {}
 module.exports = createApi({
   raw: () => raw,
   ready: () => true,
-  // After a fault inside the core (which should never happen), load a fresh instance.
+  // After a fault inside the core (which should never happen), or when a large call grew
+  // its memory: a fresh instance. The old one must become unreachable for its memory to go:
+  // out of require's cache and out of this module's children.
   reset() {
+    const old = require.cache[GLUE];
     delete require.cache[GLUE];
+    module.children = module.children.filter((child) => child !== old);
     raw = require(GLUE);
   },
   init,

@@ -53,7 +53,7 @@ test("contentMd5 / formatDate", () => {
   rejects(() => amojo.formatDate(-5), /before 1970/, "invalid_date");
   rejects(() => amojo.formatDate(DATE), /`at` must be a Date or a number of milliseconds/);
   rejects(() => amojo.formatDate(null), /`at` must be a Date/);
-  assert.match(rejects(() => amojo.formatDate(1e20), /outside the supported range|finite/).code, /^invalid_(date|time)$/);
+  assert.match(rejects(() => amojo.formatDate(1e20), /after the year 9999|outside the supported range|finite/).code, /^invalid_(date|time)$/);
   assert.equal(amojo.formatDate(1639609975000), DATE);
   assert.equal(amojo.formatDate(new Date(1639609975999)), DATE);
   assert.match(amojo.formatDate(), /^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000$/);
@@ -136,7 +136,8 @@ test("signRequest: missing fields, wrong types, NaN date, unknown options", () =
 });
 
 test("validate / validateRequest: unknown endpoint, lang, payload types", () => {
-  rejects(() => amojo.validate("nope", {}), /unknown endpoint `nope`; expected one of connect/, "unknown_endpoint");
+  rejects(() => amojo.validate("nope", {}), /^unknown endpoint; expected one of connect/, "unknown_endpoint");
+  rejects(() => amojo.validate("send_mesage", {}), /^unknown endpoint \(did you mean `send_message`\?\); expected one of connect/, "unknown_endpoint");
   rejects(() => amojo.validate(undefined, {}), /`endpoint` is required/);
   rejects(() => amojo.validate(5, {}), /`endpoint` must be a string, got the number 5/);
   rejects(() => amojo.validate("connect"), /`payload` is required/);
@@ -182,7 +183,9 @@ test("verifyRequest / diagnoseRequest: secrets, headers, now, tolerance", () => 
   rejects(verify({ now: NaN }), /`now` must be a finite number/);
   rejects(verify({ now: 1639609975 }), /looks like unix seconds/);
   rejects(verify({ now: "now" }), /`now` must be a Date or a number/);
-  rejects(verify({ toleranceSeconds: -1 }), /`toleranceSeconds` must be a finite number ≥ 0/);
+  rejects(verify({ toleranceSeconds: -1 }), /`toleranceSeconds` must be a whole number of seconds ≥ 0/, "invalid_time");
+  // A fraction rounded to 0, which turned the clock check off.
+  rejects(verify({ toleranceSeconds: 0.5 }), /`toleranceSeconds` must be a whole number/, "invalid_time");
   rejects(verify({ toleranceSeconds: "900" }), /`toleranceSeconds`/);
   rejects(verify({ toleranceSeconds: Infinity }), /`toleranceSeconds`/);
   rejects(verify({ tolerance: 5 }), /unknown option `tolerance`.*`toleranceSeconds`/);

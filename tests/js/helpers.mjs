@@ -1,12 +1,13 @@
 // Shared by the tests in tests/js/ (not a test file itself). They run against the built
-// package in pkg/ (`make pkg`).
+// package in pkg/ (`make pkg`), or the one AMOJO_PKG names (an older build, to see a test
+// fail without the fix it covers).
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const pkgDir = path.join(root, "pkg");
+export const pkgDir = process.env.AMOJO_PKG ? path.resolve(process.env.AMOJO_PKG) : path.join(root, "pkg");
 
 for (const file of ["package.json", "index.cjs", "index.mjs", "web.mjs", "wasm/amojo_kit_bg.wasm"]) {
   if (!fs.existsSync(path.join(pkgDir, file))) {

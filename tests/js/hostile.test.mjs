@@ -48,9 +48,14 @@ test("getters that throw", () => {
   stillWorks();
 });
 
-test("50 MB strings: hashed correctly, validated within the size limit, fast", () => {
+test("50 MB strings: refused by default before any copy, hashed correctly when allowed, validated within the size limit, fast", () => {
   const big = "x".repeat(50 * 1024 * 1024);
-  const md5 = amojo.contentMd5(big);
+  const limit = { maxBodyBytes: 64 * 1024 * 1024 };
+  for (const fn of [() => amojo.contentMd5(big), () => amojo.signWebhook(big, SECRET), () => amojo.signRequest({ secret: SECRET, method: "POST", path: CONNECT, body: big })]) {
+    assert.equal(typedError(fn, "body_too_large").limit, 1024 * 1024);
+  }
+  assert.equal(amojo.verifyWebhook({ body: big, signature: "0".repeat(40), secret: SECRET }).reason, "body_too_large");
+  const md5 = amojo.contentMd5(big, limit);
   assert.match(md5, /^[0-9a-f]{32}$/);
   const t0 = performance.now();
   const r = amojo.validate("send_message", big);
@@ -59,8 +64,8 @@ test("50 MB strings: hashed correctly, validated within the size limit, fast", (
   assert.deepEqual(r.errors.map((e) => e.code), ["too_large"]);
   assert.equal(r.errors[0].limit, 1024 * 1024);
   assert.ok(ms < 1000, `${ms} ms`);
-  const sig = amojo.signWebhook(big, SECRET);
-  assert.equal(amojo.verifyWebhook({ body: big, signature: sig, secret: SECRET }).ok, true);
+  const sig = amojo.signWebhook(big, SECRET, limit);
+  assert.equal(amojo.verifyWebhook({ body: big, signature: sig, secret: SECRET, ...limit }).ok, true);
   stillWorks();
 });
 

@@ -304,7 +304,8 @@ function sameAsFiles(api, where) {
 function badArguments(api, where) {
   const isTypeError = (code) => (e) => e instanceof api.AmojoTypeError && e instanceof TypeError && e.code === code;
   assert.throws(() => api.schema("nope"), isTypeError("unknown_endpoint"), where);
-  assert.throws(() => api.schema("nope"), /unknown endpoint `nope`; expected one of connect, disconnect/, where);
+  assert.throws(() => api.schema("nope"), /: unknown endpoint; expected one of connect, disconnect/, where);
+  assert.throws(() => api.schema("conect"), /: unknown endpoint \(did you mean `connect`\?\); expected one of connect, disconnect/, where);
   assert.throws(() => api.schema("__proto__"), isTypeError("unknown_endpoint"), where);
   assert.throws(() => api.schema("toString"), isTypeError("unknown_endpoint"), where);
   assert.throws(() => api.schema(), isTypeError("missing_argument"), where);

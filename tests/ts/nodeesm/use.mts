@@ -10,11 +10,17 @@ const b = buildRequest({ secret: Buffer.from("s"), path: "/v2/origin/custom/x/co
 await fetch(b.url, b);
 const o: VerifyOutcome = verifyRequest({ secrets: ["a", new Uint8Array(1)], method: "POST", path: "/", headers: new Headers(), body: Buffer.from("") });
 if (!o.ok) { const r: string = o.reason; }
-verifyRequest({ secret: "a", method: "POST", path: "/", headers: { "x-a": ["1", "2"] } });
-http.createServer((req) => { verifyRequest({ secret: "a", method: req.method!, path: req.url!, headers: req.headers }); verifyRequest({ secret: "a", method: req.method!, path: req.url!, headers: req.rawHeaders }); });
-const d = diagnoseRequest({ secret: "s", method: "GET", path: "/", headers: {}, now: Date.now(), toleranceSeconds: 0 });
+verifyRequest({ secret: "a", method: "POST", path: "/", headers: { "x-a": ["1", "2"] }, body: "" });
+// @ts-expect-error: the body is required (an app that forgets it must not verify an empty one)
+verifyRequest({ secret: "a", method: "POST", path: "/", headers: {} });
+http.createServer((req) => { verifyRequest({ secret: "a", method: req.method!, path: req.url!, headers: req.headers, body: "" }); verifyRequest({ secret: "a", method: req.method!, path: req.url!, headers: req.rawHeaders, body: Buffer.alloc(0), maxBodyBytes: 4096 }); });
+const d = diagnoseRequest({ secret: "s", method: "GET", path: "/", headers: {}, body: "", now: Date.now(), toleranceSeconds: 0 });
 d.findings.forEach((f) => f.component);
 verifyWebhook({ secret: "s", body: "{}", signature: null });
+const w = verifyWebhook({ secret: "s", body: "{}", signature: null, maxAgeSeconds: 300, maxBodyBytes: 4096 });
+if (!w.ok && (w.reason === "stale_hook" || w.reason === "future_hook")) { const age: number | undefined = w.age; }
+webhookMiddleware({ secret: "s", maxAgeSeconds: 300, limit: 4096 });
+contentMd5("x", { maxBodyBytes: 10 }); signWebhook("x", "y", { maxBodyBytes: 10 });
 const rr = await verifyWebhookRequest(new Request("http://x"), ["a", "b"], { validate: true });
 if (rr.ok) { rr.json; rr.secretIndex; }
 const app = express();
@@ -30,7 +36,7 @@ try { } catch (err) { if (err instanceof AmojoTypeError) { const c: string = err
 // @ts-expect-error unknown option
 signRequest({ secret: "s", method: "POST", path: "/x", content_type: "x" });
 // @ts-expect-error both secret and secrets
-verifyRequest({ secret: "a", secrets: ["b"], method: "POST", path: "/", headers: {} });
+verifyRequest({ secret: "a", secrets: ["b"], method: "POST", path: "/", headers: {}, body: "" });
 // @ts-expect-error wrong endpoint
 validate("nope", {});
 // @ts-expect-error number method
