@@ -357,7 +357,7 @@ fn the_scratch_lane_signs_what_the_string_exports_sign() {
         (
             "post",
             "https://h.example/v2/путь?q=1#f",
-            Some("текст/plain"),
+            Some("text/plain; charset=\"utf-8\""),
             None,
         ),
         ("GET", "/h", Some("application/json"), Some(DATE_TEXT)),
@@ -402,6 +402,19 @@ fn the_scratch_lane_signs_what_the_string_exports_sign() {
         e([b"k", b"POST", b"/p", b"", b"", b""], -1.0),
         "invalid_date"
     );
+    let ct = |c: &[u8]| {
+        code_of(
+            &sign_in_scratch(
+                [b"0123456789", b"POST", b"/p", c, b"", b""],
+                true,
+                false,
+                0.0,
+            )
+            .unwrap_err(),
+        )
+    };
+    assert_eq!(ct("текст/plain".as_bytes()), "invalid_content_type");
+    assert_eq!(ct(b"text/0123456789"), "secret_in_request");
     // Lengths the scratch does not hold, and text that is not UTF-8: an error, not a trap.
     assert_eq!(
         e([b"k", b"\xff", b"/p", b"", b"", b""], 0.0),
