@@ -293,9 +293,9 @@ for (const file of ["index.cjs", "web.mjs", "wasm/amojo_kit_bg.wasm", "wasm/node
 }
 const pkgRequire = createRequire(path.join(pkgDir, "index.cjs"));
 const amojo = pkgRequire("./index.cjs");
-// The raw wasm-bindgen exports the package wraps (the same instance: require's cache). Used
-// only for diagnostic rows that show what the JS layer costs.
-const raw = pkgRequire("./wasm/node.cjs");
+// The raw wasm-bindgen exports the package wraps (an instance of the same compiled module).
+// Used only for diagnostic rows that show what the JS layer costs.
+const raw = pkgRequire("./wasm/node.cjs").instantiate();
 
 // ---- checks ----------------------------------------------------------------------------------
 

@@ -1,12 +1,14 @@
 "use strict";
-// amojo-kit for Node.js (require). The WebAssembly module is compiled and instantiated
-// synchronously when this file loads, so there is nothing to initialise: init() and
-// initSync() exist only so that code written for the browser entry runs unchanged.
+// amojo-kit for Node.js, Bun and Deno (require; index.mjs re-exports it for import). The
+// WebAssembly module is embedded (wasm/bytes.cjs) and instantiated synchronously when this
+// file loads, so there is nothing to initialise and nothing to find on disk: bundlers
+// (esbuild, webpack, Next.js) inline it like any other module. init() and initSync() exist
+// only so that code written for the browser entry runs unchanged.
 
 const { createApi } = require("./lib/api.cjs");
+const glue = require("./wasm/node.cjs");
 
-const GLUE = require.resolve("./wasm/node.cjs");
-let raw = require(GLUE);
+let raw = glue.instantiate();
 
 async function init(_input) {}
 
@@ -16,13 +18,10 @@ module.exports = createApi({
   raw: () => raw,
   ready: () => true,
   // After a fault inside the core (which should never happen), or when a large call grew
-  // its memory: a fresh instance. The old one must become unreachable for its memory to go:
-  // out of require's cache and out of this module's children.
+  // its memory: a fresh instance of the module compiled at load. The old one becomes
+  // unreachable, and its memory goes with it.
   reset() {
-    const old = require.cache[GLUE];
-    delete require.cache[GLUE];
-    module.children = module.children.filter((child) => child !== old);
-    raw = require(GLUE);
+    raw = glue.instantiate();
   },
   init,
   initSync,

@@ -117,11 +117,66 @@ test("browser entry: every function throws a clear error before init, works afte
   assert.equal(web.contentMd5(""), "d41d8cd98f00b204e9800998ecf8427e");
 });
 
-test("browser entry: the glue's default URL points at the shipped .wasm", () => {
-  const glue = fs.readFileSync(path.join(pkgDir, "wasm", "web.mjs"), "utf8");
-  const m = /new URL\('([^']+)', import\.meta\.url\)/.exec(glue);
-  assert.ok(m, "no default wasm URL in the web glue");
-  assert.ok(fs.existsSync(path.join(pkgDir, "wasm", m[1])), m[1]);
+test("browser entry: init()'s default URL points at the shipped .wasm", () => {
+  const entry = fs.readFileSync(path.join(pkgDir, "web.mjs"), "utf8");
+  const m = /new URL\("([^"]+)", import\.meta\.url\)/.exec(entry);
+  assert.ok(m, "no default wasm URL in web.mjs");
+  assert.ok(fs.existsSync(path.join(pkgDir, m[1])), m[1]);
+});
+
+test("browser entry: a .wasm that cannot be fetched is amojo-kit's own error, saying what to do", () => {
+  // Node's fetch() takes no file: URL, as a page's fetch gets a 404 where a bundler did not
+  // emit the file: either way the message names the way out.
+  const script = `
+    import init, { contentMd5 } from ${JSON.stringify(path.join(pkgDir, "web.mjs"))};
+    try { await init(); console.log("loaded"); } catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message, cause: !!e.cause })); }
+    try { contentMd5("x"); } catch (e) { console.log(e.code); }
+  `;
+  const out = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.equal(out.status, 0, out.stderr);
+  const [first, second] = out.stdout.trim().split("\n");
+  const e = JSON.parse(first);
+  assert.equal(e.name, "AmojoTypeError");
+  assert.equal(e.code, "wasm_load_failed");
+  assert.ok(e.cause);
+  assert.match(e.message, /^amojo-kit could not load its WebAssembly module: fetching file:\/\/.*amojo_kit_bg\.wasm failed/);
+  assert.match(e.message, /amojo-kit\/inline/);
+  assert.match(e.message, /init\(\{ module_or_path \}\)/);
+  assert.equal(second, "not_initialized");
+});
+
+test("inline entry: the module inside, ready on import where compiling synchronously is allowed", () => {
+  const script = `
+    import init, { contentMd5, signRequest } from ${JSON.stringify(path.join(pkgDir, "inline.mjs"))};
+    console.log(contentMd5("abc"));
+    await init();
+    console.log(signRequest({ secret: "s", method: "POST", path: "/x", body: "{}", date: 1639609975000 }).headers["X-Signature"]);
+  `;
+  const out = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.equal(out.status, 0, out.stderr);
+  const input = { secret: "s", method: "POST", path: "/x", body: "{}", date: 1639609975000 };
+  assert.equal(out.stdout, `900150983cd24fb0d6963f7d28e17f72\n${amojo.signRequest(input).headers["X-Signature"]}\n`);
+  const bytes = fs.readFileSync(path.join(pkgDir, "wasm", "bytes.mjs"), "utf8");
+  const base64 = /export default "([A-Za-z0-9+/=]+)";/.exec(bytes)[1];
+  assert.ok(Buffer.from(base64, "base64").equals(fs.readFileSync(wasmPath)), "bytes.mjs is not the shipped .wasm");
+});
+
+test("Node entry: no file is read at load (the module is embedded), so a bundle of it runs anywhere", () => {
+  const script = `
+    const Module = require("node:module");
+    const load = Module.prototype.require;
+    Module.prototype.require = function (id) {
+      if (/^(node:)?(fs|path|url)([/]|$)/.test(id)) {
+        throw new Error("the package required " + id);
+      }
+      return load.call(this, id);
+    };
+    const amojo = require(${JSON.stringify(path.join(pkgDir, "index.cjs"))});
+    console.log(amojo.contentMd5("abc"));
+  `;
+  const out = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+  assert.equal(out.status, 0, out.stderr);
+  assert.equal(out.stdout, "900150983cd24fb0d6963f7d28e17f72\n");
 });
 
 test("browser entry: async init({ module_or_path }) with the bytes (in a fresh process)", () => {

@@ -16,6 +16,22 @@ for (const file of ["package.json", "index.cjs", "index.mjs", "web.mjs", "wasm/a
 }
 
 export const require = createRequire(import.meta.url);
+// The core instance the Node entry uses: wasm/node.cjs's instantiate() is wrapped before
+// the entry loads, so that tests reach the raw exports the entry calls (and can make them
+// trap) and see a reload replace them. A build from before instantiate() exported the raw
+// functions from the glue itself.
+const glueModule = require(path.join(pkgDir, "wasm", "node.cjs"));
+const instances = [];
+if (typeof glueModule.instantiate === "function") {
+  const instantiate = glueModule.instantiate;
+  glueModule.instantiate = () => {
+    const instance = instantiate();
+    instances.push(instance);
+    return instance;
+  };
+}
+export const glue = () => (instances.length > 0 ? instances[instances.length - 1] : glueModule);
+
 /** The CommonJS entry (what `require("amojo-kit")` gives under Node). */
 export const amojo = require(path.join(pkgDir, "index.cjs"));
 

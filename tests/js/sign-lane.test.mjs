@@ -6,11 +6,8 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { amojo, pkgDir, require } from "./helpers.mjs";
+import { amojo, glue } from "./helpers.mjs";
 
-const gluePath = path.join(pkgDir, "wasm", "node.cjs");
-// The glue amojo-kit uses (require's cache): looked up on every use, a reload replaces it.
-const glue = () => require(gluePath);
 const encode = (v) => (typeof v === "string" ? new TextEncoder().encode(v) : new Uint8Array(v.buffer ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v));
 
 /** What the string export rawSignBytes gives for a signRequest input (or the error it throws). */
