@@ -14,6 +14,7 @@ test: check
 	$(MAKE) test-wasm pkg
 	node --test tests/js/
 	node --test tests/e2e/
+	node tests/runtimes/run.mjs
 	$(PY) tests/schema_crosscheck.py
 	$(MAKE) fuzz-smoke
 
@@ -86,6 +87,12 @@ playground: pkg
 bench: pkg
 	$(CARGO) bench --bench core -- --noplot
 	node scripts/bench.mjs
+
+## test-runtimes: the packed npm package bundled and run by esbuild, webpack, Vite, Next.js,
+## workerd, Deno and Bun (tools pinned in tests/runtimes/package-lock.json); ONLY=cell,… for some
+.PHONY: test-runtimes
+test-runtimes: pkg
+	node tests/runtimes/run.mjs $(if $(ONLY),--only $(ONLY))
 
 ## test-wasm: the wasm exports under Node (wasm-bindgen-test)
 test-wasm: setup-wasm
