@@ -202,12 +202,15 @@ if (!fs.existsSync(license)) {
 }
 fs.copyFileSync(license, path.join(out, "LICENSE"));
 
-const apiSource = read(path.join(template, "src", "api.mjs")).replaceAll("__AMOJO_VERSION__", version);
+// The JSON Schemas: the files as they are, and a module holding them for schema().
+const jsonSchemas = readSchemas();
+
+const apiSource = read(path.join(template, "src", "api.mjs"))
+  .replaceAll("__AMOJO_VERSION__", version)
+  .replaceAll("__AMOJO_ENDPOINTS__", Object.keys(jsonSchemas.schemas).join(","));
 write("lib/api.mjs", apiSource);
 write("lib/api.cjs", toCommonJs(apiSource));
 
-// The JSON Schemas: the files as they are, and a module holding them for schema().
-const jsonSchemas = readSchemas();
 fs.mkdirSync(path.join(out, "schemas"), { recursive: true });
 for (const file of jsonSchemas.files) {
   fs.copyFileSync(path.join(root, "schemas", file), path.join(out, "schemas", file));
@@ -258,7 +261,7 @@ if (api.version !== version || api.contentMd5("") !== "d41d8cd98f00b204e9800998e
   die("the assembled package does not load correctly");
 }
 const coreEndpoints = api.endpoints();
-if (JSON.stringify(Object.keys(jsonSchemas.schemas)) !== JSON.stringify(coreEndpoints)) {
+if (JSON.stringify(Object.keys(jsonSchemas.schemas)) !== JSON.stringify(coreEndpoints) || Object.keys(api.schemas).length !== coreEndpoints.length) {
   die(`schemas/index.json lists ${Object.keys(jsonSchemas.schemas).join(", ")}; the core's endpoints are ${coreEndpoints.join(", ")}: run \`make generate\``);
 }
 for (const endpoint of coreEndpoints) {

@@ -17,6 +17,9 @@
 //   module when it can.
 
 export const version = "__AMOJO_VERSION__";
+// The endpoint names, in the core's order (scripts/assemble-pkg.mjs writes them from
+// schemas/index.json, which it checks against the core's list).
+const ENDPOINT_NAMES = "__AMOJO_ENDPOINTS__".split(",");
 
 // 9999-12-31T23:59:59Z in milliseconds: the last date the protocol's format can write.
 const MAX_DATE_MS = 253402300799999;
@@ -55,16 +58,22 @@ export class AmojoTypeError extends TypeError {
 }
 
 /** Thrown by buildRequest when the request does not pass validation. */
+// The words around an issue's message in AmojoValidationError's, in the issues' language.
+const INVALID_WORDS = {
+  en: { request: (e) => (e ? `the ${e} request` : "the request"), invalid: "is invalid", more: (n) => `and ${n} more` },
+  ru: { request: (e) => (e ? `запрос ${e}` : "запрос"), invalid: "не пройдёт проверку", more: (n) => `и ещё ${n}` },
+};
+
 export class AmojoValidationError extends Error {
-  constructor(report) {
+  constructor(report, lang) {
     const errors = report.errors || [];
-    const where = report.endpoint ? `the ${report.endpoint} request` : "the request";
+    const words = INVALID_WORDS[lang] || INVALID_WORDS.en;
     const first = errors[0];
-    let message = `${where} is invalid`;
+    let message = `${words.request(report.endpoint)} ${words.invalid}`;
     if (first) {
       message += `: ${first.path === "" ? "" : `${first.path}: `}${first.message}`;
       if (errors.length > 1) {
-        message += ` (and ${errors.length - 1} more)`;
+        message += ` (${words.more(errors.length - 1)})`;
       }
     }
     super(message);
@@ -74,6 +83,31 @@ export class AmojoValidationError extends Error {
     this.errors = errors;
     this.warnings = report.warnings || [];
     this.truncated = Boolean(report.truncated);
+  }
+}
+
+// The HTTP status to answer a refused hook with: a bad or missing signature and a hook
+// outside the replay window are not authenticated (401), a body too large is 413, and a
+// signed body that is not a (valid) hook is a bad request (400).
+function hookStatus(reason) {
+  if (reason === "body_too_large") {
+    return 413;
+  }
+  return reason === "invalid_json" || reason === "invalid_body" ? 400 : 401;
+}
+
+/** Thrown by parseWebhook: a hook to refuse, with the HTTP status to answer it with. */
+export class AmojoWebhookError extends Error {
+  constructor(refused) {
+    super(refused.message);
+    this.name = "AmojoWebhookError";
+    this.code = refused.reason;
+    this.status = hookStatus(refused.reason);
+    for (const key of ["validation", "age", "limit"]) {
+      if (refused[key] !== undefined) {
+        this[key] = refused[key];
+      }
+    }
   }
 }
 
@@ -321,8 +355,9 @@ function bytes(value, name, { allowMissing = false, what = "a string or a Uint8A
 
 const PARSED_BODY_HINT =
   "the signature covers the raw bytes of the body, so it must be verified before any JSON parser runs: " +
-  "pass the body as received (a string, Buffer or Uint8Array). In Express, mount " +
-  "`express.raw({ type: \"*/*\" })` on the hook route before any `express.json()`, or use webhookMiddleware()";
+  "give the body as received (a string, Buffer or Uint8Array), as `req.body` or `req.rawBody`, " +
+  "or call parseWebhook() with the raw body (see \"Frameworks\" in amojo-kit's README: Express " +
+  "`express.raw({ type: \"*/*\" })`, NestJS `rawBody: true`, Fastify and Koa raw-body recipes)";
 
 // A received body: bytes or a string; a parsed object is the classic trap.
 // A received body: bytes or a string; a parsed object is the classic trap. Required: an
@@ -1048,7 +1083,36 @@ export function createApi(host) {
   // validateOptions(undefined), made once: the common call passes no options.
   const NO_LIMITS = [undefined, undefined, undefined];
 
+  // A valid report carries the body as `data`: the object given, or the JSON text (or
+  // bytes, copied now) parsed on first use. Not enumerable: the report's own fields stay
+  // what the core wrote, and JSON.stringify(report) does not repeat the body.
+  function withData(r, payload) {
+    if (!r.valid || payload === undefined || payload === null) {
+      return r;
+    }
+    if (typeof payload !== "string" && !isBytes(payload)) {
+      Object.defineProperty(r, "data", { value: payload, configurable: true });
+      return r;
+    }
+    const source = typeof payload === "string" ? payload : viewBytes(payload, "payload").slice();
+    let parsed;
+    Object.defineProperty(r, "data", {
+      configurable: true,
+      get() {
+        if (parsed === undefined) {
+          parsed = JSON.parse(typeof source === "string" ? source : decoder.decode(source));
+        }
+        return parsed;
+      },
+    });
+    return r;
+  }
+
   function validate(endpoint, payload, opts) {
+    return withData(validateBody(endpoint, payload, opts), payload);
+  }
+
+  function validateBody(endpoint, payload, opts) {
     need();
     const name = typeof endpoint === "string" ? endpoint : string(endpoint, "endpoint");
     let lang = "en";
@@ -1115,7 +1179,7 @@ export function createApi(host) {
       }
       throw e;
     }
-    return report(call("rawValidateRequest", [method, path, body, lang, ...limits]), null);
+    return withData(report(call("rawValidateRequest", [method, path, body, lang, ...limits]), null), o.body);
   }
 
   // `{ lang, maxIssues, maxBodyBytes, maxDepth }` → [lang, maxIssues, maxBodyBytes, maxDepth]
@@ -1141,9 +1205,12 @@ export function createApi(host) {
 
   function buildRequest(input) {
     need();
-    const o = options(input, "buildRequest(...)", ["secret", "method", "path", "payload", "date", "style", "baseUrl", "lang", "maxBodyBytes"], true);
+    const o = options(input, "buildRequest(...)", ["secret", "method", "path", "endpoint", "payload", "date", "style", "baseUrl", "lang", "maxBodyBytes"], true);
     const secret = secretBytes(o.secret, "secret");
     const path = string(o.path, "path");
+    if (o.endpoint !== undefined) {
+      sameEndpoint(o.endpoint, path);
+    }
     const style = oneOf(o.style, "style", K.styles, "compact");
     const lang = oneOf(o.lang, "lang", K.langs, "en");
     const base = o.baseUrl === undefined ? undefined : baseUrl(o.baseUrl);
@@ -1161,7 +1228,7 @@ export function createApi(host) {
     // Serialize, route, validate and sign: one call of the core.
     const built = call("rawBuildRequest", [secret, method, path, payload, style, base, dateText, dateSeconds, lang]);
     if (built.invalid !== undefined) {
-      throw new AmojoValidationError(built.invalid);
+      throw new AmojoValidationError(built.invalid, lang);
     }
     return {
       url: built.url,
@@ -1170,6 +1237,20 @@ export function createApi(host) {
       body: built.body === "" ? undefined : built.body,
       warnings: built.warnings,
     };
+  }
+
+  // buildRequest's `endpoint`: the endpoint the caller means (it types the payload), which
+  // must be the one the path addresses.
+  function sameEndpoint(value, path) {
+    const name = string(value, "endpoint");
+    const known = call("rawEndpoints", []);
+    if (!known.includes(name)) {
+      throw argError(`\`endpoint\` is not an endpoint${suggest(name, known)}; expected one of ${known.join(", ")}`, "unknown_endpoint");
+    }
+    const routed = call("rawRoute", [path]);
+    if (routed === null || routed.endpoint !== name) {
+      throw argError(`\`endpoint\` is ${name}, but the path addresses ${routed === null ? "no endpoint" : routed.endpoint}`, "endpoint_mismatch");
+    }
   }
 
   function receivedArgs(input, where) {
@@ -1264,7 +1345,7 @@ export function createApi(host) {
 
   // A received hook: signature, JSON, which hook and (optionally) its rules, in one call of
   // the core; then the JSON as a JS value for the caller.
-  function checkHook(body, signature, secrets, validateBody, maxAge, now) {
+  function checkHook(body, signature, secrets, validateBody, maxAge, now, lang = "en") {
     let sigs;
     try {
       sigs = signatures(signature);
@@ -1272,11 +1353,18 @@ export function createApi(host) {
       // A header value that is not a string (a host adapter's oddity): not a signature.
       sigs = [""];
     }
-    const r = call("rawReceiveWebhook", [secrets, body, sigs, validateBody, "en", maxAge, now]);
+    const r = call("rawReceiveWebhook", [secrets, body, sigs, validateBody, lang, maxAge, now]);
     if (!r.ok) {
       return { ...r, body, json: undefined };
     }
-    const result = { ok: true, secretIndex: r.secretIndex, body, json: JSON.parse(decoder.decode(body)) };
+    const result = {
+      ok: true,
+      secretIndex: r.secretIndex,
+      endpoint: r.endpoint,
+      time: r.time,
+      body,
+      json: JSON.parse(decoder.decode(body)),
+    };
     if (r.validation !== undefined) {
       result.validation = r.validation;
     }
@@ -1313,6 +1401,37 @@ export function createApi(host) {
     return checkHook(body, request.headers.get("x-signature"), list, validateBody, maxAge, now);
   }
 
+  // Stripe's constructEvent for amojo: the raw body and the X-Signature value in, the hook's
+  // JSON (with which hook it is) out, or an AmojoWebhookError carrying the status to answer.
+  // Framework-neutral: every framework can give the raw bytes and a header.
+  function parseWebhook(input) {
+    need();
+    const o = options(input, "parseWebhook(...)", ["body", "signature", "secret", "secrets", "validate", "lang", "maxBodyBytes", "maxAgeSeconds", "now"], true);
+    const secrets = usableSecrets(secretList(o, "parseWebhook(...)"), "parseWebhook(...)");
+    if (!("signature" in o)) {
+      throw argError("`signature` is required: the received `X-Signature` header (null or undefined when absent)", "missing_argument");
+    }
+    const sigs = signatures(o.signature);
+    const validateBody = boolean(o.validate, "validate", false);
+    const lang = oneOf(o.lang, "lang", K.langs, "en");
+    const [maxAge, now] = replayWindow(o);
+    let body;
+    try {
+      body = receivedBody(o.body, "body", bodyLimit(o.maxBodyBytes));
+    } catch (e) {
+      throw new AmojoWebhookError(refusedAsTooLarge(e));
+    }
+    const r = checkHook(body, sigs, secrets, validateBody, maxAge, now, lang);
+    if (!r.ok) {
+      throw new AmojoWebhookError(r);
+    }
+    const parsed = { endpoint: r.endpoint, json: r.json, secretIndex: r.secretIndex, time: r.time };
+    if (r.validation !== undefined) {
+      parsed.validation = r.validation;
+    }
+    return parsed;
+  }
+
   function respond(res, status, payload) {
     if (res.headersSent) {
       return;
@@ -1330,7 +1449,9 @@ export function createApi(host) {
   }
 
   async function rawHookBody(req, limit) {
-    const body = req.body;
+    // The raw bytes a framework kept beside its parsed body (NestJS `rawBody: true`,
+    // fastify-raw-body, Firebase functions) come first.
+    const body = typeof req.rawBody === "string" || isBytes(req.rawBody) ? req.rawBody : req.body;
     if (typeof body === "string" || isBytes(body)) {
       try {
         return bytes(body, "body", { limit });
@@ -1348,11 +1469,14 @@ export function createApi(host) {
       }
       return readStream(req, limit);
     }
-    throw argError(`webhookMiddleware: \`req.body\` is ${describe(body)}, i.e. the body was already parsed by a body parser: ${PARSED_BODY_HINT}. Example: app.post("/amojo/hook", express.raw({ type: "*/*" }), webhookMiddleware({ secret }))`, "body_already_parsed");
+    throw argError(`webhookMiddleware: \`req.body\` is ${describe(body)} and there is no \`req.rawBody\`, i.e. the body was already parsed by a body parser: ${PARSED_BODY_HINT}`, "body_already_parsed");
   }
 
-  function webhookMiddleware(opts) {
+  function webhookMiddleware(opts, handler) {
     need();
+    if (handler !== undefined && typeof handler !== "function") {
+      throw argError(`webhookMiddleware: the handler must be a function (req, res, next), got ${describe(handler)}`);
+    }
     const o = options(opts, "webhookMiddleware(...)", ["secret", "secrets", "validate", "limit", "maxAgeSeconds"], true);
     const secrets = usableSecrets(secretList(o, "webhookMiddleware(...)"), "webhookMiddleware(...)");
     const maxAge = replayWindow(o)[0];
@@ -1388,15 +1512,22 @@ export function createApi(host) {
         return;
       }
       if (!result.ok) {
-        const status = result.reason === "invalid_json" || result.reason === "invalid_body" ? 400 : 401;
-        respond(res, status, { ok: false, reason: result.reason, message: result.message });
+          respond(res, hookStatus(result.reason), { ok: false, reason: result.reason, message: result.message });
         return;
       }
-      req.amojo = { body: result.body, json: result.json, secretIndex: result.secretIndex };
+      req.amojo = { endpoint: result.endpoint, json: result.json, body: result.body, secretIndex: result.secretIndex, time: result.time };
       if (result.validation) {
         req.amojo.validation = result.validation;
       }
-      next();
+      if (handler === undefined) {
+        next();
+        return;
+      }
+      try {
+        await handler(req, res, next);
+      } catch (err) {
+        next(err);
+      }
     }
     return function amojoWebhook(req, res, next) {
       if (typeof next !== "function") {
@@ -1477,12 +1608,58 @@ export function createApi(host) {
     return cloneJson(jsonSchemas().index);
   }
 
+  // A Standard Schema (standardschema.dev, v1) result: the value itself when valid, else
+  // the errors with their JSON Pointers as paths. Never throws for a bad value.
+  function standardValidate(endpoint, value) {
+    let text;
+    try {
+      text = JSON.stringify(value);
+    } catch (e) {
+      return { issues: [{ message: `the value cannot be written as JSON (${e instanceof TypeError ? "a BigInt or a cycle" : "its toJSON threw"})` }] };
+    }
+    if (text === undefined) {
+      return { issues: [{ message: `the value cannot be written as JSON (${typeof value})` }] };
+    }
+    const r = validate(endpoint, text);
+    if (r.valid) {
+      return { value };
+    }
+    return {
+      issues: r.errors.map((issue) => {
+        const out = { message: issue.message };
+        if (issue.path !== "") {
+          out.path = issue.path.slice(1).split("/").map((part) => {
+            const key = part.replaceAll("~1", "/").replaceAll("~0", "~");
+            return /^(0|[1-9][0-9]{0,8})$/.test(key) ? Number(key) : key;
+          });
+        }
+        return out;
+      }),
+    };
+  }
+
+  // schemas.sendMessage etc.: one Standard Schema per endpoint, for tRPC, Hono's validator
+  // and form libraries.
+  const schemas = {};
+  for (const endpoint of ENDPOINT_NAMES) {
+    const key = endpoint.replace(/_([a-z0-9])/g, (_m, c) => c.toUpperCase());
+    schemas[key] = Object.freeze({
+      "~standard": Object.freeze({
+        version: 1,
+        vendor: "amojo-kit",
+        validate: (value) => standardValidate(endpoint, value),
+      }),
+    });
+  }
+  Object.freeze(schemas);
+
   return {
     version,
     init: host.init,
     initSync: host.initSync,
     AmojoTypeError,
     AmojoValidationError,
+    AmojoWebhookError,
     contentMd5,
     formatDate,
     serializeBody,
@@ -1493,6 +1670,7 @@ export function createApi(host) {
     signWebhook,
     verifyWebhook,
     verifyWebhookRequest,
+    parseWebhook,
     webhookMiddleware,
     validate,
     validateRequest,
@@ -1503,5 +1681,6 @@ export function createApi(host) {
     curlCommand,
     schema,
     schemaIndex,
+    schemas,
   };
 }

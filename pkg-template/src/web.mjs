@@ -3,7 +3,7 @@
 // schema() and schemaIndex() (plain data, bundled in lib/schemas.mjs) throws.
 import initWasm, * as raw from "./wasm/web.mjs";
 import { AmojoTypeError as LoadError, createApi } from "./lib/api.mjs";
-import * as schemas from "./lib/schemas.mjs";
+import * as jsonSchemas from "./lib/schemas.mjs";
 
 let ready = false;
 
@@ -102,7 +102,7 @@ const api = createApi({
   ready: () => ready,
   init: initModule,
   initSync: initModuleSync,
-  schemas,
+  schemas: jsonSchemas,
 });
 
 export const { /* @API_NAMES@ */ } = api;

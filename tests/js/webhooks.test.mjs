@@ -210,3 +210,107 @@ test("webhookMiddleware options are checked when it is created", () => {
   const mw = amojo.webhookMiddleware({ secret: "s" });
   assert.throws(() => mw({}, fakeRes()), /call it as a middleware/);
 });
+
+test("parseWebhook: raw body and X-Signature in, the hook's JSON and which hook out", () => {
+  const parsed = amojo.parseWebhook({ body: Buffer.from(BODY), signature: SIG, secret: SECRET });
+  assert.deepEqual(Object.keys(parsed).sort(), ["endpoint", "json", "secretIndex", "time"]);
+  assert.equal(parsed.endpoint, "webhook_message");
+  assert.deepEqual(parsed.json, hook.body);
+  assert.equal(parsed.secretIndex, 0);
+  assert.equal(parsed.time, hook.body.time);
+  // A string body, rotation, validation in Russian.
+  const rotated = amojo.parseWebhook({ body: BODY, signature: [SIG], secrets: ["old-secret", SECRET], validate: true, lang: "ru" });
+  assert.equal(rotated.secretIndex, 1);
+  assert.equal(rotated.validation.valid, true);
+  // The same verdict as verifyWebhook for each of the receiver's refusals, thrown with the
+  // status to answer.
+  const refused = (input) => {
+    try {
+      amojo.parseWebhook({ secret: SECRET, ...input });
+    } catch (e) {
+      assert.ok(e instanceof amojo.AmojoWebhookError, `${e && e.stack}`);
+      assert.equal(e.name, "AmojoWebhookError");
+      return e;
+    }
+    assert.fail(`accepted: ${JSON.stringify(input).slice(0, 80)}`);
+  };
+  const cases = [
+    [{ body: BODY, signature: undefined }, "missing_header", 401],
+    [{ body: BODY, signature: "zz" }, "malformed_signature", 401],
+    [{ body: `${BODY} `, signature: SIG }, "signature_mismatch", 401],
+    [{ body: "{", signature: amojo.signWebhook("{", SECRET) }, "invalid_json", 400],
+    [{ body: "[]", signature: amojo.signWebhook("[]", SECRET), validate: true }, "invalid_body", 400],
+    [{ body: BODY, signature: SIG, maxAgeSeconds: 60, now: (hook.body.time + 61) * 1000 }, "stale_hook", 401],
+    [{ body: BODY, signature: SIG, maxAgeSeconds: 60, now: (hook.body.time - 61) * 1000 }, "future_hook", 401],
+    [{ body: BODY, signature: SIG, maxBodyBytes: 10 }, "body_too_large", 413],
+  ];
+  for (const [input, code, status] of cases) {
+    const e = refused(input);
+    assert.equal(e.code, code, JSON.stringify(input).slice(0, 60));
+    assert.equal(e.status, status, code);
+    // verifyWebhook checks no JSON: it agrees on the rest.
+    if (!["invalid_json", "invalid_body"].includes(code)) {
+      const verdict = amojo.verifyWebhook({ secret: SECRET, ...input });
+      assert.equal(verdict.reason, code, `verifyWebhook agrees on ${code}`);
+    }
+  }
+  assert.equal(refused(cases[5][0]).age, 61);
+  assert.equal(refused(cases[7][0]).limit, 10);
+  // A signed body that breaks the hook's rules, with validate: the report comes along.
+  const broken = JSON.stringify({ ...hook.body, account_id: 42 });
+  const invalid = refused({ body: broken, signature: amojo.signWebhook(broken, SECRET), validate: true });
+  assert.equal(invalid.code, "invalid_body");
+  assert.equal(invalid.status, 400);
+  assert.equal(invalid.validation.valid, false);
+  assert.equal(invalid.validation.errors[0].path, "/account_id");
+  // Without validate the same body parses.
+  assert.equal(amojo.parseWebhook({ secret: SECRET, body: broken, signature: amojo.signWebhook(broken, SECRET) }).endpoint, "webhook_message");
+  // No message repeats the body or the secret.
+  for (const [input] of cases) {
+    const e = refused(input);
+    assert.ok(!e.message.includes(SECRET) && !e.message.includes("conversation"), e.message);
+  }
+  // Misuse is an argument error, not a refused hook.
+  assert.throws(() => amojo.parseWebhook({ body: BODY, secret: SECRET }), (e) => e.code === "missing_argument");
+  assert.throws(() => amojo.parseWebhook({ body: BODY, signature: SIG, secret: "" }), (e) => e.code === "empty_secret");
+  assert.throws(() => amojo.parseWebhook({ body: JSON.parse(BODY), signature: SIG, secret: SECRET }), (e) => e.code === "body_already_parsed");
+  assert.throws(() => amojo.parseWebhook({ body: BODY, signature: SIG, secret: SECRET, valdate: true }), (e) => e.code === "unknown_option" && /validate/.test(e.message));
+});
+
+test("webhookMiddleware: req.rawBody first, a handler that sees req.amojo, endpoint and time", async () => {
+  const seen = [];
+  const mw = amojo.webhookMiddleware({ secret: SECRET }, (req, res) => {
+    seen.push(req.amojo);
+    res.end("done");
+  });
+  // NestJS with rawBody: true: the parsed body beside the raw one.
+  const { res, calls, req } = await run(mw, { headers: { "x-signature": SIG }, body: JSON.parse(BODY), rawBody: Buffer.from(BODY) });
+  assert.deepEqual(calls, []);
+  assert.equal(res.text, "done");
+  assert.equal(seen.length, 1);
+  assert.equal(req.amojo.endpoint, "webhook_message");
+  assert.equal(req.amojo.time, hook.body.time);
+  assert.deepEqual(req.amojo.json, hook.body);
+  // A rawBody that is not the signed bytes is refused, whatever the parsed body says.
+  const forged = await run(mw, { headers: { "x-signature": SIG }, body: JSON.parse(BODY), rawBody: `${BODY} ` });
+  assert.equal(forged.res.statusCode, 401);
+  assert.equal(seen.length, 1);
+  // A handler that throws (or rejects) goes to next(err).
+  const boom = new Error("boom");
+  const failing = amojo.webhookMiddleware({ secret: SECRET }, async () => {
+    throw boom;
+  });
+  const r = await run(failing, { headers: { "x-signature": SIG }, body: Buffer.from(BODY) });
+  assert.deepEqual(r.calls, [[boom]]);
+  assert.throws(() => amojo.webhookMiddleware({ secret: SECRET }, "handler"), (e) => e.code === "invalid_argument");
+  // The 400 reply names the problem, not the bytes received.
+  const junk = '{"conversation_secret":"a1b2c3d4e5", oops}';
+  const bad = await run(amojo.webhookMiddleware({ secret: SECRET }), { headers: { "x-signature": amojo.signWebhook(junk, SECRET) }, body: Buffer.from(junk) });
+  assert.equal(bad.res.statusCode, 400);
+  assert.equal(bad.res.json.reason, "invalid_json");
+  assert.ok(!bad.res.text.includes("a1b2c3d4e5") && !bad.res.text.includes("oops"), bad.res.text);
+  // The parsed-body message is framework-neutral: it names rawBody and parseWebhook.
+  const parsed = await run(amojo.webhookMiddleware({ secret: SECRET }), { headers: { "x-signature": SIG }, body: JSON.parse(BODY), _body: true });
+  assert.match(parsed.calls[0][0].message, /req\.rawBody/);
+  assert.match(parsed.calls[0][0].message, /parseWebhook\(\)/);
+});
