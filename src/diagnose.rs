@@ -574,7 +574,7 @@ fn explain_signature(r: &Received<'_>, sig: &str, keys: &[SigningKey]) -> Vec<Fi
                 if legacy {
                     finding(Component::Signature, "legacy_scheme", "the signature is the legacy scheme (HMAC-SHA1 of the body only); sign `METHOD\\nContent-MD5\\nContent-Type\\nDate\\nPATH` instead".to_owned())
                 } else {
-                    finding(Component::Secret, "no_variant_matches", "no single-component variant matches: the secret differs, or several components changed; compare the sender's canonical string with `expected_canonical` byte for byte".to_owned())
+                    finding(Component::Secret, "no_variant_matches", "no single-component variant matches: the secret differs, or several components changed; compare the sender's canonical string with the expected canonical string byte for byte".to_owned())
                 }
             }));
         }

@@ -100,7 +100,11 @@ impl fmt::Display for SignError {
             SignError::InvalidContentType => f.write_str(
                 "the content type must be a media type such as `application/json`",
             ),
-            SignError::InvalidDate(e) => write!(f, "the `Date` value is unusable: {e}"),
+            SignError::InvalidDate(e @ DateError::Invalid(_)) => write!(
+                f,
+                "the date (the `Date` header) is not in the protocol's format, RFC 2822 like `Thu, 16 Dec 2021 00:12:55 +0000`: {e}"
+            ),
+            SignError::InvalidDate(e) => write!(f, "the date (the `Date` header) is unusable: {e}"),
             SignError::SecretInRequest(part) => write!(
                 f,
                 "the channel secret stands in the {part}: it signs the request and is never sent (were the arguments mixed up?)"
