@@ -15,6 +15,7 @@ test: check
 	node --test tests/js/
 	node --test tests/e2e/
 	node tests/runtimes/run.mjs
+	node tests/frameworks/run.mjs
 	$(PY) tests/schema_crosscheck.py
 	$(MAKE) fuzz-smoke
 
@@ -93,6 +94,12 @@ bench: pkg
 .PHONY: test-runtimes
 test-runtimes: pkg
 	node tests/runtimes/run.mjs $(if $(ONLY),--only $(ONLY))
+
+## test-frameworks: the package README's Express, Fastify, Koa, Hono and NestJS recipes as
+## servers, driven over HTTP (frameworks pinned in tests/frameworks/package-lock.json)
+.PHONY: test-frameworks
+test-frameworks: pkg
+	node tests/frameworks/run.mjs $(if $(ONLY),--only $(ONLY))
 
 ## test-wasm: the wasm exports under Node (wasm-bindgen-test)
 test-wasm: setup-wasm
