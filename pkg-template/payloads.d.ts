@@ -76,6 +76,7 @@ export interface NewMessagePayload {
 }
 
 /**
+ * One type per `type`: what each value requires is required in its type.
  * - `text` is required when `type` is text
  * - `text` must not be empty when `type` is text
  * - `media` is required on new_message, when `type` is file | video | picture
@@ -86,7 +87,19 @@ export interface NewMessagePayload {
  * - `location` is required when `type` is location
  * - `contact` is required when `type` is contact
  */
-export interface NewMessage {
+export type NewMessage =
+  | NewTextMessage
+  | NewContactMessage
+  | NewFileMessage
+  | NewVideoMessage
+  | NewPictureMessage
+  | NewVoiceMessage
+  | NewAudioMessage
+  | NewStickerMessage
+  | NewLocationMessage;
+
+/** The fields of every `NewMessage`; its `type` decides which are required. */
+export interface NewMessageBase {
   type: "text" | "contact" | "file" | "video" | "picture" | "voice" | "audio" | "sticker" | "location";
   text?: string | null;
   /** http(s) URL */
@@ -102,6 +115,105 @@ export interface NewMessage {
   media_duration?: number | null;
   shared_post?: SharedPost | null;
   post?: Post | null;
+}
+
+/**
+ * `NewMessage` with `type: "text"`.
+ * - `text` is required when `type` is text
+ * - `text` must not be empty when `type` is text
+ */
+export interface NewTextMessage extends NewMessageBase {
+  type: "text";
+  text: string;
+}
+
+/**
+ * `NewMessage` with `type: "contact"`.
+ * - `contact` is required when `type` is contact
+ */
+export interface NewContactMessage extends NewMessageBase {
+  type: "contact";
+  contact: Contact;
+}
+
+/**
+ * `NewMessage` with `type: "file"`.
+ * - `media` is required on new_message, when `type` is file | video | picture
+ * - `file_name` is required on new_message, when `type` is file | video | picture
+ * - `file_size` is required on new_message, when `type` is file | video | picture
+ */
+export interface NewFileMessage extends NewMessageBase {
+  type: "file";
+  /** http(s) URL */
+  media: string;
+  file_name: string;
+  /** integer ≥ 0 */
+  file_size: number;
+}
+
+/**
+ * `NewMessage` with `type: "video"`.
+ * - `media` is required on new_message, when `type` is file | video | picture
+ * - `file_name` is required on new_message, when `type` is file | video | picture
+ * - `file_size` is required on new_message, when `type` is file | video | picture
+ */
+export interface NewVideoMessage extends NewMessageBase {
+  type: "video";
+  /** http(s) URL */
+  media: string;
+  file_name: string;
+  /** integer ≥ 0 */
+  file_size: number;
+}
+
+/**
+ * `NewMessage` with `type: "picture"`.
+ * - `media` is required on new_message, when `type` is file | video | picture
+ * - `file_name` is required on new_message, when `type` is file | video | picture
+ * - `file_size` is required on new_message, when `type` is file | video | picture
+ */
+export interface NewPictureMessage extends NewMessageBase {
+  type: "picture";
+  /** http(s) URL */
+  media: string;
+  file_name: string;
+  /** integer ≥ 0 */
+  file_size: number;
+}
+
+/**
+ * `NewMessage` with `type: "voice"`.
+ * - `media` is required on new_message, when `type` is voice | audio
+ */
+export interface NewVoiceMessage extends NewMessageBase {
+  type: "voice";
+  /** http(s) URL */
+  media: string;
+}
+
+/**
+ * `NewMessage` with `type: "audio"`.
+ * - `media` is required on new_message, when `type` is voice | audio
+ */
+export interface NewAudioMessage extends NewMessageBase {
+  type: "audio";
+  /** http(s) URL */
+  media: string;
+}
+
+/**
+ * `NewMessage` with `type: "sticker"`.
+ * - at least one of `media`, `sticker_id` is required on new_message, when `type` is sticker
+ */
+export type NewStickerMessage = NewMessageBase & { type: "sticker" } & ({ media: string } | { sticker_id: string });
+
+/**
+ * `NewMessage` with `type: "location"`.
+ * - `location` is required when `type` is location
+ */
+export interface NewLocationMessage extends NewMessageBase {
+  type: "location";
+  location: Location;
 }
 
 export interface Location {
@@ -216,12 +328,25 @@ export interface EditMessagePayload {
 }
 
 /**
+ * One type per `type`: what each value requires is required in its type.
  * - `text` is required when `type` is text
  * - `text` must not be empty when `type` is text
  * - `location` is required when `type` is location
  * - `contact` is required when `type` is contact
  */
-export interface EditMessage {
+export type EditMessage =
+  | EditTextMessage
+  | EditContactMessage
+  | EditFileMessage
+  | EditVideoMessage
+  | EditPictureMessage
+  | EditVoiceMessage
+  | EditAudioMessage
+  | EditStickerMessage
+  | EditLocationMessage;
+
+/** The fields of every `EditMessage`; its `type` decides which are required. */
+export interface EditMessageBase {
   type: "text" | "contact" | "file" | "video" | "picture" | "voice" | "audio" | "sticker" | "location";
   text?: string | null;
   /** http(s) URL */
@@ -237,6 +362,76 @@ export interface EditMessage {
   /** integer ≥ 0 */
   media_duration?: number | null;
   shared_post?: SharedPost | null;
+}
+
+/**
+ * `EditMessage` with `type: "text"`.
+ * - `text` is required when `type` is text
+ * - `text` must not be empty when `type` is text
+ */
+export interface EditTextMessage extends EditMessageBase {
+  type: "text";
+  text: string;
+}
+
+/**
+ * `EditMessage` with `type: "contact"`.
+ * - `contact` is required when `type` is contact
+ */
+export interface EditContactMessage extends EditMessageBase {
+  type: "contact";
+  contact: Contact;
+}
+
+/**
+ * `EditMessage` with `type: "file"`.
+ */
+export interface EditFileMessage extends EditMessageBase {
+  type: "file";
+}
+
+/**
+ * `EditMessage` with `type: "video"`.
+ */
+export interface EditVideoMessage extends EditMessageBase {
+  type: "video";
+}
+
+/**
+ * `EditMessage` with `type: "picture"`.
+ */
+export interface EditPictureMessage extends EditMessageBase {
+  type: "picture";
+}
+
+/**
+ * `EditMessage` with `type: "voice"`.
+ */
+export interface EditVoiceMessage extends EditMessageBase {
+  type: "voice";
+}
+
+/**
+ * `EditMessage` with `type: "audio"`.
+ */
+export interface EditAudioMessage extends EditMessageBase {
+  type: "audio";
+}
+
+/**
+ * `EditMessage` with `type: "sticker"`.
+ */
+export interface EditStickerMessage extends EditMessageBase {
+  type: "sticker";
+}
+
+/**
+ * `EditMessage` with `type: "location"`.
+ * - `location` is required when `type` is location
+ */
+export interface EditLocationMessage extends EditMessageBase {
+  type: "location";
+  location: Location;
 }
 
 /**
@@ -609,6 +804,28 @@ export interface EndpointPayloads {
 }
 
 export type Endpoint = keyof EndpointPayloads;
+
+/** The method and path template of each request endpoint, the path split at `/`
+ * (`string`: a path parameter, never empty): the types read a literal path's endpoint
+ * from it. */
+export interface RequestRoutes {
+  /** `POST /v2/origin/custom/{channel_id}/connect` */
+  connect: { method: "POST"; path: ["v2", "origin", "custom", string, "connect"] };
+  /** `DELETE /v2/origin/custom/{channel_id}/disconnect` */
+  disconnect: { method: "DELETE"; path: ["v2", "origin", "custom", string, "disconnect"] };
+  /** `POST /v2/origin/custom/{scope_id}/chats` */
+  create_chat: { method: "POST"; path: ["v2", "origin", "custom", string, "chats"] };
+  /** `POST /v2/origin/custom/{scope_id}` */
+  send_message: { method: "POST"; path: ["v2", "origin", "custom", string] };
+  /** `POST /v2/origin/custom/{scope_id}/{msgid}/delivery_status` */
+  delivery_status: { method: "POST"; path: ["v2", "origin", "custom", string, string, "delivery_status"] };
+  /** `GET /v2/origin/custom/{scope_id}/chats/{conversation_id}/history` */
+  history: { method: "GET"; path: ["v2", "origin", "custom", string, "chats", string, "history"] };
+  /** `POST /v2/origin/custom/{scope_id}/typing` */
+  typing: { method: "POST"; path: ["v2", "origin", "custom", string, "typing"] };
+  /** `POST /v2/origin/custom/{scope_id}/react` */
+  react: { method: "POST"; path: ["v2", "origin", "custom", string, "react"] };
+}
 
 /** Requests to the API. */
 export type RequestEndpoint = "connect" | "disconnect" | "create_chat" | "send_message" | "delivery_status" | "history" | "typing" | "react";
