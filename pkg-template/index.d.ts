@@ -1,7 +1,7 @@
 // Types of amojo-kit (Node entry, CommonJS and ESM; the browser entry adds nothing but
 // the `init` default export, see web.d.mts).
 
-import type { Endpoint, ErrorCode, HookEndpoint, RequestEndpoint, WarningCode } from "./payloads";
+import type { Endpoint, EndpointPayloads, ErrorCode, HookEndpoint, RequestEndpoint, RequestRoutes, WarningCode } from "./payloads";
 
 export * from "./payloads";
 
@@ -181,15 +181,26 @@ export interface Issue {
   suggestion?: string;
 }
 
-export interface ValidationReport {
+/** A verdict on a body of the endpoint `E`. */
+export interface ValidationReport<E extends Endpoint = Endpoint> {
   /** No errors (warnings allowed). */
   valid: boolean;
-  endpoint: Endpoint;
+  endpoint: E;
   errors: Issue[];
   warnings: Issue[];
   /** More than 100 issues: the lists were cut (the verdict counts every error). */
   truncated: boolean;
 }
+
+/** What `validate()` returns: the verdict, and when it is `valid`, the body as `data`, typed
+ * as the endpoint's (the object given, or the JSON parsed from a string or bytes). Narrow on
+ * `valid` (and on `endpoint` when `E` is a union):
+ * `const r = validate("connect", body); if (r.valid) r.data.account_id;` */
+export type ValidationResult<E extends Endpoint = Endpoint> = E extends Endpoint
+  ?
+      | (ValidationReport<E> & { valid: true; data: EndpointPayloads[E] })
+      | (ValidationReport<E> & { valid: false; data?: undefined })
+  : never;
 
 export interface RequestValidationReport {
   valid: boolean;
@@ -200,16 +211,42 @@ export interface RequestValidationReport {
   truncated: boolean;
 }
 
+/** What `validateRequest()` returns: the verdict, and when it is `valid`, the endpoint
+ * (`E`: the path's, when its type tells) and the body as `data` (the object given, or the
+ * JSON parsed from a string or bytes; none for a GET). Narrow on `valid`, then on `endpoint`. */
+export type RequestValidationResult<E extends RequestEndpoint = RequestEndpoint> =
+  | (E extends RequestEndpoint
+      ? RequestValidationReport &
+          (RequestRoutes[E]["method"] extends "GET"
+            ? { valid: true; endpoint: E; data?: undefined }
+            : { valid: true; endpoint: E; data: EndpointPayloads[E] })
+      : never)
+  | (RequestValidationReport & { valid: false; data?: undefined });
+
+/** A verified hook's JSON, typed by the hook its envelope says it is (`message`;
+ * `action.typing`; `action.reaction`; a flat v1 body): narrow on `endpoint`. `null`: JSON that
+ * is none of them (`json` is `unknown` then). Without `validate: true` only the envelope was
+ * looked at: the body is amoCRM's and signed, but its fields were not checked against the
+ * hook's rules; with it, `validation` is the (valid) verdict. */
+export type HookJson =
+  | { [E in HookEndpoint]: { endpoint: E; json: EndpointPayloads[E]; validation?: ValidationReport<E> } }[HookEndpoint]
+  | { endpoint: null; json: unknown; validation?: undefined };
+
+/** A hook checked with `validate: true`: always a known hook, valid by its rules. */
+export type ValidatedHookJson = {
+  [E in HookEndpoint]: { endpoint: E; json: EndpointPayloads[E]; validation: ValidationReport<E> & { valid: true } };
+}[HookEndpoint];
+
 /** A received webhook: the raw body, and its JSON once the signature checked out. */
 export type WebhookResult =
-  | {
+  | ({
       ok: true;
       secretIndex: number;
       body: Uint8Array;
-      json: unknown;
-      /** With `validate: true`. */
-      validation?: ValidationReport;
-    }
+      /** The hook's signed time, unix seconds: its `time` (v2 hooks), else `timestamp` or
+       * `msec_timestamp` ÷ 1000 (v1); null when it has none. */
+      time: number | null;
+    } & HookJson)
   | {
       ok: false;
       reason: VerifyReason | HookTimeReason | "invalid_json" | "invalid_body" | "body_too_large";
@@ -225,13 +262,27 @@ export type WebhookResult =
       validation?: ValidationReport;
     };
 
-/** What webhookMiddleware puts on `req.amojo`. */
-export interface AmojoWebhook {
+/** What webhookMiddleware puts on `req.amojo`: the raw body, the index of the secret that
+ * matched, the hook's signed time and its JSON typed by `endpoint` (see HookJson). */
+export type AmojoWebhook = {
   body: Uint8Array;
-  json: unknown;
   secretIndex: number;
-  validation?: ValidationReport;
-}
+  /** The hook's signed time in unix seconds (see WebhookResult); null when it has none. */
+  time: number | null;
+} & HookJson;
+
+/** What parseWebhook returns (see HookJson). */
+export type ParsedWebhook = {
+  secretIndex: number;
+  /** The hook's signed time in unix seconds (see WebhookResult); null when it has none. */
+  time: number | null;
+} & HookJson;
+
+/** What parseWebhook returns with `validate: true`: a known hook, valid by its rules. */
+export type ValidatedWebhook = {
+  secretIndex: number;
+  time: number | null;
+} & ValidatedHookJson;
 
 // ---- errors -----------------------------------------------------------------------------
 
@@ -240,8 +291,10 @@ export interface AmojoWebhook {
  * `invalid_content_type`, `invalid_date`, `invalid_time`, `invalid_json` with
  * `line`/`column`, `invalid_style`, `unknown_endpoint`, `invalid_lang`, `invalid_secret`,
  * `invalid_headers`, `invalid_url`, `secret_in_request`), a body over `maxBodyBytes`
- * (`body_too_large` with `limit`), a detached buffer (`detached_buffer`), or a call made
- * from inside another one (`reentrant_call`). No message shows a value given: a value in
+ * (`body_too_large` with `limit`), a detached buffer (`detached_buffer`), a call made
+ * from inside another one (`reentrant_call`), buildRequest's `endpoint` not the path's
+ * (`endpoint_mismatch`), or (browser entry) a WebAssembly module that could not be loaded
+ * (`wasm_load_failed`, saying what to do). No message shows a value given: a value in
  * the wrong place may be a secret. */
 export class AmojoTypeError extends TypeError {
   name: "AmojoTypeError";
@@ -270,7 +323,9 @@ export class AmojoTypeError extends TypeError {
     | "secret_in_request"
     | "body_too_large"
     | "detached_buffer"
-    | "reentrant_call";
+    | "reentrant_call"
+    | "endpoint_mismatch"
+    | "wasm_load_failed";
   /** invalid_json: where the JSON text breaks (1-based). */
   line?: number;
   column?: number;
@@ -286,6 +341,24 @@ export class AmojoValidationError extends Error {
   errors: Issue[];
   warnings: Issue[];
   truncated: boolean;
+}
+
+/** Thrown by parseWebhook when a hook is refused: `code` says why, `status` is the HTTP
+ * status to answer with (401 signature or time, 400 JSON or body, 413 too large). The
+ * message never shows the body, the signature or a secret. */
+export class AmojoWebhookError extends Error {
+  name: "AmojoWebhookError";
+  /** `invalid_body`: JSON that is no known hook, or (with `validate: true`) breaks its
+   * rules; the same codes as WebhookResult's `reason` and the middleware's replies. */
+  code: VerifyReason | HookTimeReason | "invalid_json" | "invalid_body" | "body_too_large";
+  status: 400 | 401 | 413;
+  message: string;
+  /** invalid_body of a known hook (with `validate: true`): the verdict, with the errors. */
+  validation?: ValidationReport<HookEndpoint>;
+  /** stale_hook, future_hook: seconds between the hook's `time` and now (negative: ahead). */
+  age?: number;
+  /** body_too_large: the limit in bytes. */
+  limit?: number;
 }
 
 // ---- initialisation ---------------------------------------------------------------------
@@ -335,14 +408,84 @@ export interface SignRequestInput extends BodyLimit {
 /** Computes Date, Content-Type, Content-MD5 and X-Signature for a request. */
 export function signRequest(input: SignRequestInput): SignedRequest;
 
-export interface BuildRequestInput extends BodyLimit {
+// ---- the endpoint of a path, as a type -----------------------------------------------------
+
+/** A path's part after the scheme and host (`https://host/x` → `/x`). */
+type PathPart<P extends string> = P extends `${string}://${infer Rest}`
+  ? Rest extends `${string}/${infer Path}`
+    ? `/${Path}`
+    : "/"
+  : P;
+
+/** A path without its query and fragment. */
+type WithoutQuery<P extends string> = P extends `${infer Path}?${string}`
+  ? Path
+  : P extends `${infer Path}#${string}`
+    ? Path
+    : P;
+
+/** A path split at `/`. */
+type Segments<P extends string, Done extends string[] = []> = P extends `${infer Head}/${infer Tail}`
+  ? Segments<Tail, [...Done, Head]>
+  : [...Done, P];
+
+/** The segments of a path after its leading `/` (or after an unknown prefix, as in
+ * `` `${base}/v2/…` ``); never for anything else. */
+type PathSegments<P extends string> = Segments<WithoutQuery<PathPart<P>>> extends [infer First, ...infer Rest extends string[]]
+  ? First extends ""
+    ? Rest
+    : string extends First
+      ? Rest
+      : never
+  : never;
+
+/** Whether segments match a route's (`string` there: a parameter, any segment but `""`). */
+type SegmentsMatch<S extends string[], T extends string[]> = S extends [infer A extends string, ...infer SRest extends string[]]
+  ? T extends [infer B extends string, ...infer TRest extends string[]]
+    ? string extends B
+      ? A extends ""
+        ? false
+        : SegmentsMatch<SRest, TRest>
+      : [A] extends [B]
+        ? SegmentsMatch<SRest, TRest>
+        : false
+    : false
+  : T extends []
+    ? true
+    : false;
+
+type RoutesMatching<S extends string[]> = {
+  [E in RequestEndpoint]: SegmentsMatch<S, RequestRoutes[E]["path"]> extends true ? E : never;
+}[RequestEndpoint];
+
+/** The request endpoint a path (or full URL) addresses, read from its type: a literal path
+ * or a template literal (`` `/v2/origin/custom/${scopeId}/chats` `` → `"create_chat"`).
+ * A path whose type does not tell (a plain `string`) is any request endpoint. */
+export type PathEndpoint<P extends string> = [RoutesMatching<PathSegments<P>>] extends [never]
+  ? RequestEndpoint
+  : RoutesMatching<PathSegments<P>>;
+
+/** The payload buildRequest takes for an endpoint: its body as an object or JSON text; none
+ * for a GET (history: its query is in the path). */
+export type RequestPayload<E extends RequestEndpoint> = E extends RequestEndpoint
+  ? RequestRoutes[E]["method"] extends "GET"
+    ? never
+    : EndpointPayloads[E] | string
+  : never;
+
+export interface BuildRequestInput<E extends RequestEndpoint = RequestEndpoint> extends BodyLimit {
   secret: Secret;
   /** Default: the method of the endpoint the path belongs to. */
   method?: string;
   /** An API path (with a query for history), or a full URL. */
   path: string;
-  /** The body as an object (or JSON text); none for GET history. */
-  payload?: object | string;
+  /** The endpoint the path addresses, to type `payload` when the path's type does not tell
+   * (buildRequest refuses a path of another endpoint). */
+  endpoint?: E;
+  /** The body as an object (or JSON text), typed by the endpoint: `endpoint` when given,
+   * else the path's when its type tells (a literal or template literal), else any request's
+   * body. None for GET history. */
+  payload?: RequestPayload<E>;
   date?: string | Instant;
   /** Default `compact`. */
   style?: BodyStyle;
@@ -353,8 +496,13 @@ export interface BuildRequestInput extends BodyLimit {
 }
 
 /** Validates, serializes and signs: `fetch(r.url, r)` sends it. Throws
- * AmojoValidationError when the request is invalid. */
-export function buildRequest(input: BuildRequestInput): BuiltRequest;
+ * AmojoValidationError when the request is invalid. `payload` is typed by `endpoint` when
+ * given (the path must be that endpoint's), else by the path's endpoint when the path's type
+ * tells (a literal or template literal path: see PathEndpoint), else it is any request's
+ * body. */
+export function buildRequest<const P extends string, E extends RequestEndpoint = PathEndpoint<P>>(
+  input: BuildRequestInput<E> & { path: P },
+): BuiltRequest;
 
 export type VerifyRequestInput = SecretOrSecrets & {
   method: string;
@@ -416,7 +564,8 @@ export interface WebhookOptions extends BodyLimit {
   now?: Instant;
 }
 
-/** Fetch-API runtimes: reads the body once, verifies it, parses it. */
+/** Fetch-API runtimes: reads the body once, verifies it, parses it (the JSON typed by the
+ * hook it is: narrow on `ok`, then on `endpoint`). */
 export function verifyWebhookRequest(
   request: FetchRequest,
   secrets: Secret | readonly Secret[],
@@ -435,6 +584,8 @@ export type WebhookMiddlewareOptions = SecretOrSecrets & {
 export interface WebhookMiddlewareRequest {
   headers: { readonly [name: string]: string | readonly string[] | undefined };
   body?: unknown;
+  /** The raw body a framework kept (a Buffer, Uint8Array or string), used when present. */
+  rawBody?: unknown;
   amojo?: AmojoWebhook;
   on?(event: string, listener: (...args: any[]) => void): unknown;
 }
@@ -446,17 +597,58 @@ export interface WebhookMiddlewareResponse {
   end(chunk: string): unknown;
 }
 
-/** Express/Connect middleware for the hook route. Use it after `express.raw()` set to accept
- * every content type (see the README), or alone: then it reads the stream itself. On success sets `req.amojo` and calls `next()`. A
- * rejected hook gets 401 (bad signature) or 400 (bad JSON or body) with
- * `{ ok: false, reason, message }`. A misconfiguration (the body was already parsed by a
- * JSON parser) is passed to `next(err)`. */
-export function webhookMiddleware(
-  options: WebhookMiddlewareOptions,
-): (req: WebhookMiddlewareRequest, res: WebhookMiddlewareResponse, next: (err?: unknown) => void) => Promise<void>;
+/** A request after webhookMiddleware: `req.amojo` is set (what the handler receives). */
+export type AmojoRequest<R = WebhookMiddlewareRequest> = R & { amojo: AmojoWebhook };
 
-/** Validates a body (an object, its JSON text as a string, or raw bytes) against an
- * endpoint's rules. A string or bytes is validated as-is (what you will send). */
+/** Express/Connect middleware for the hook route. Use it after `express.raw()` set to accept
+ * every content type (see the README), or alone: then it reads the stream itself (or takes
+ * `req.rawBody`). On success it sets `req.amojo` and calls `handler(req, res, next)` when
+ * given (its `req.amojo` typed as set), else `next()`. A rejected hook gets 401 (bad
+ * signature or time), 400 (bad JSON or body) or 413 (too large) with
+ * `{ ok: false, reason, message }`. A misconfiguration (the body was already parsed by a
+ * JSON parser) is passed to `next(err)`.
+ *
+ * `R` and `S` are the framework's request and response types: inferred where the context
+ * names them (`app.use(...)`, a variable typed `express.RequestHandler`) or given
+ * (`webhookMiddleware<express.Request, express.Response>(...)`); otherwise (inside
+ * `app.post(...)`, whose handler types are generic) their own properties are `any` beside
+ * the typed `req.amojo`. */
+export function webhookMiddleware<
+  R extends WebhookMiddlewareRequest = WebhookMiddlewareRequest & { [property: string]: any },
+  S extends WebhookMiddlewareResponse = WebhookMiddlewareResponse & { [property: string]: any },
+>(
+  options: WebhookMiddlewareOptions,
+  handler?: (req: AmojoRequest<R>, res: S, next: (err?: unknown) => void) => unknown,
+): (req: R, res: S, next: (err?: unknown) => void) => Promise<void>;
+
+export type ParseWebhookInput = SecretOrSecrets & {
+  /** The raw body as received. */
+  body: Body;
+  /** The received `X-Signature` header; null or undefined when it is absent. */
+  signature: string | readonly string[] | null | undefined;
+  /** Also validate the body against the hook's rules (an invalid one is `invalid_body`).
+   * Default false. */
+  validate?: boolean;
+  /** Refuse a hook whose signed `time` is further than this from now (a replay). */
+  maxAgeSeconds?: number;
+  /** The clock `maxAgeSeconds` is measured against. Default `Date.now()`. */
+  now?: Instant;
+  /** Default 1 MiB; a larger body is `body_too_large`. */
+  maxBodyBytes?: number;
+  /** Language of the validation messages. Default `en`. */
+  lang?: Lang;
+};
+
+/** Verifies a hook's signature over the raw body, parses its JSON and tells which hook it
+ * is, in one call for any framework (Fastify, Koa, Nest, Hono: give it the raw body and the
+ * `X-Signature` header). Narrow the result on `endpoint` for the typed JSON. With
+ * `validate: true` the hook is also checked against its rules, and is always a known hook.
+ *
+ * Throws AmojoWebhookError (with the HTTP status to answer) when the hook is refused, and
+ * AmojoTypeError for a bad argument. */
+export function parseWebhook(input: ParseWebhookInput & { validate: true }): ValidatedWebhook;
+export function parseWebhook(input: ParseWebhookInput): ParsedWebhook;
+
 /**
  * Options of `validate` / `validateRequest`. The limits bound the work on hostile input:
  * a larger body is one `too_large` error (default 1 MiB), deeper nesting one `too_deep`
@@ -470,18 +662,54 @@ export interface ValidateOptions {
   maxDepth?: number;
 }
 
-export function validate(endpoint: Endpoint, payload: object | string | Bytes, options?: ValidateOptions): ValidationReport;
+/** Data whose type says nothing (`unknown`): validate() takes it as is, for the result to
+ * type it. (`any`, as from `JSON.parse`, is taken by the typed overload.) */
+type Untyped<T> = unknown extends T ? unknown : never;
 
-export interface ValidateRequestInput {
+/** Validates a body against an endpoint's rules: an object, checked by the compiler against
+ * the endpoint's type too (a misspelt field or a missing one does not compile)… */
+export function validate<E extends Endpoint>(endpoint: E, payload: EndpointPayloads[E], options?: ValidateOptions): ValidationResult<E>;
+/** …its JSON text as a string, or raw bytes (validated as-is: what you will send)… */
+export function validate<E extends Endpoint>(endpoint: E, payload: string | Bytes, options?: ValidateOptions): ValidationResult<E>;
+/** …or data not typed yet (`unknown`, as received): a valid result's `data` types it. */
+export function validate<E extends Endpoint, T>(endpoint: E, payload: T & Untyped<T>, options?: ValidateOptions): ValidationResult<E>;
+
+/** The method and path of a request. */
+export interface RequestTarget<P extends string = string> {
   method: string;
   /** Path or full URL, with the query for history. */
-  path: string;
-  /** An object, JSON text, or bytes; none for GET. */
+  path: P;
+}
+
+export interface ValidateRequestInput extends RequestTarget {
+  /** An object (typed by the path's endpoint when the path's type tells), JSON text, or
+   * bytes; none for GET. */
   body?: object | string | Bytes | null;
 }
 
-/** Validates a whole request: route, method, query and body. */
-export function validateRequest(input: ValidateRequestInput, options?: ValidateOptions): RequestValidationReport;
+/** The body validateRequest takes for an endpoint as an object: its body; none for a GET. */
+type RequestBody<E extends RequestEndpoint> = E extends RequestEndpoint
+  ? RequestRoutes[E]["method"] extends "GET"
+    ? never
+    : EndpointPayloads[E]
+  : never;
+
+/** Validates a whole request: route, method, query and body. A body object is typed by the
+ * path's endpoint (see PathEndpoint)… */
+export function validateRequest<const P extends string>(
+  input: RequestTarget<P> & { body?: RequestBody<PathEndpoint<P>> | null },
+  options?: ValidateOptions,
+): RequestValidationResult<PathEndpoint<P>>;
+/** …JSON text or bytes are validated as-is… */
+export function validateRequest<const P extends string>(
+  input: RequestTarget<P> & { body?: string | Bytes | null },
+  options?: ValidateOptions,
+): RequestValidationResult<PathEndpoint<P>>;
+/** …and data not typed yet (`unknown`) as it is. */
+export function validateRequest<const P extends string, T>(
+  input: RequestTarget<P> & { body: T & Untyped<T> },
+  options?: ValidateOptions,
+): RequestValidationResult<PathEndpoint<P>>;
 
 /** The endpoint names: requests, then hooks, then responses. */
 export function endpoints(): Endpoint[];
@@ -562,6 +790,74 @@ export function schema<E extends Endpoint>(endpoint: E): JsonSchema<E>;
 /** `schemas/index.json`: every endpoint's schema file, `$id`, title and route, and the
  * rules JSON Schema cannot express (a fresh copy on every call). */
 export function schemaIndex(): SchemaIndex;
+
+// ---- Standard Schema ----------------------------------------------------------------------
+
+/** The Standard Schema interface, v1 (https://standardschema.dev; the types of
+ * `@standard-schema/spec` 1.x, declared here so the package needs no dependency): what tRPC,
+ * Hono's validator and form libraries take as a validator. */
+export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  readonly "~standard": StandardSchemaV1.Props<Input, Output>;
+}
+
+export declare namespace StandardSchemaV1 {
+  export interface Props<Input = unknown, Output = Input> {
+    /** The version of the standard. */
+    readonly version: 1;
+    /** The library. */
+    readonly vendor: string;
+    /** Validates a value. */
+    readonly validate: (value: unknown) => Result<Output> | Promise<Result<Output>>;
+    /** The types of valid input and output (for inference only: absent at run time). */
+    readonly types?: Types<Input, Output> | undefined;
+  }
+  export type Result<Output> = SuccessResult<Output> | FailureResult;
+  export interface SuccessResult<Output> {
+    readonly value: Output;
+    readonly issues?: undefined;
+  }
+  export interface FailureResult {
+    readonly issues: ReadonlyArray<Issue>;
+  }
+  export interface Issue {
+    readonly message: string;
+    readonly path?: ReadonlyArray<PropertyKey | PathSegment> | undefined;
+  }
+  export interface PathSegment {
+    readonly key: PropertyKey;
+  }
+  export interface Types<Input = unknown, Output = Input> {
+    readonly input: Input;
+    readonly output: Output;
+  }
+  export type InferInput<Schema extends StandardSchemaV1> = NonNullable<Schema["~standard"]["types"]>["input"];
+  export type InferOutput<Schema extends StandardSchemaV1> = NonNullable<Schema["~standard"]["types"]>["output"];
+}
+
+/** The Standard Schema validator of an endpoint's body: `~standard.validate(value)` checks
+ * the value as JSON against the endpoint's rules (a string is a JSON string, not JSON text;
+ * a value JSON cannot hold is an issue) and answers `{ value }` (the value itself) when it is
+ * valid, else `{ issues }` (each error's message and its path as keys, array indices as
+ * numbers). Synchronous; never throws for a bad value. Input and output are the endpoint's
+ * body type. */
+export interface EndpointSchema<E extends Endpoint> extends StandardSchemaV1<EndpointPayloads[E]> {
+  readonly "~standard": EndpointSchemaProps<E>;
+}
+
+/** The `~standard` of an EndpointSchema. */
+export interface EndpointSchemaProps<E extends Endpoint> extends StandardSchemaV1.Props<EndpointPayloads[E]> {
+  readonly vendor: "amojo-kit";
+  readonly validate: (value: unknown) => StandardSchemaV1.Result<EndpointPayloads[E]>;
+}
+
+/** An endpoint's name in camelCase (`webhook_message_v1` → `webhookMessageV1`): its key in
+ * `schemas`. */
+export type SchemaName<E extends string> = E extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<SchemaName<Tail>>}` : E;
+
+/** Standard Schema validators, one per endpoint, by camelCase name (`schemas.sendMessage`,
+ * `schemas.webhookMessage`, `schemas.createChatResponse`, …): for tRPC's `.input()`, Hono's
+ * `sValidator("json", schemas.sendMessage)`, form libraries. */
+export const schemas: { readonly [E in Endpoint as SchemaName<E>]: EndpointSchema<E> };
 
 declare global {
   // Express: `req.amojo` after webhookMiddleware.

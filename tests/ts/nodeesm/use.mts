@@ -6,7 +6,7 @@ import connectSchema from "amojo-kit/schemas/connect.json" with { type: "json" }
 await init();
 const s = signRequest({ secret: "s", method: "POST", path: "/x", body: new Uint8Array(2), date: new Date() });
 const h: string = s.headers["X-Signature"];
-const b = buildRequest({ secret: Buffer.from("s"), path: "/v2/origin/custom/x/connect", payload: { a: 1 }, style: "php" });
+const b = buildRequest({ secret: Buffer.from("s"), path: "/v2/origin/custom/x/connect", payload: { account_id: "a1" }, style: "php" });
 await fetch(b.url, b);
 const o: VerifyOutcome = verifyRequest({ secrets: ["a", new Uint8Array(1)], method: "POST", path: "/", headers: new Headers(), body: Buffer.from("") });
 if (!o.ok) { const r: string = o.reason; }
@@ -25,7 +25,7 @@ const rr = await verifyWebhookRequest(new Request("http://x"), ["a", "b"], { val
 if (rr.ok) { rr.json; rr.secretIndex; }
 const app = express();
 app.post("/hook", express.raw({ type: "*/*" }), webhookMiddleware({ secret: "s" }), (req, res) => { res.json(req.amojo?.json); });
-const v = validate("connect", { a: 1 }, { lang: "ru" });
+const v = validate("connect", { account_id: "a1" }, { lang: "ru" });
 const e: Endpoint = v.endpoint;
 validateRequest({ method: "GET", path: "/" }).endpoint;
 const names: Endpoint[] = endpoints();
