@@ -49,6 +49,7 @@ const quietEnv = {
   FORCE_COLOR: "0",
   NEXT_TELEMETRY_DISABLED: "1",
   WRANGLER_SEND_METRICS: "false",
+  WRANGLER_HIDE_BANNER: "true", // and with it the update check
   DO_NOT_TRACK: "1",
   DENO_NO_UPDATE_CHECK: "1",
   npm_config_update_notifier: "false",
@@ -80,8 +81,8 @@ const cells = [
     what: "esbuild --bundle --platform=node from an ES module entry (CommonJS out, Lambda-style), run alone in a temp dir",
     fixture: "node",
     async run(dir) {
-      const notes = await build(bin("esbuild"), ["main.mjs", "--bundle", "--platform=node", "--outfile=dist/main.js", "--log-level=warning"], { cwd: dir });
-      return withNotes(resultOf(await exec(process.execPath, ["main.js"], { cwd: isolate(path.join(dir, "dist")) })), notes);
+      await build(bin("esbuild"), ["main.mjs", "--bundle", "--platform=node", "--outfile=dist/main.js", "--log-level=warning"], { cwd: dir });
+      return resultOf(await exec(process.execPath, ["main.js"], { cwd: isolate(path.join(dir, "dist")) }));
     },
   },
   {
@@ -90,8 +91,8 @@ const cells = [
     what: "esbuild --bundle --platform=node from a CommonJS entry (require), run alone in a temp dir",
     fixture: "node",
     async run(dir) {
-      const notes = await build(bin("esbuild"), ["main.cjs", "--bundle", "--platform=node", "--outfile=dist/main.js", "--log-level=warning"], { cwd: dir });
-      return withNotes(resultOf(await exec(process.execPath, ["main.js"], { cwd: isolate(path.join(dir, "dist")) })), notes);
+      await build(bin("esbuild"), ["main.cjs", "--bundle", "--platform=node", "--outfile=dist/main.js", "--log-level=warning"], { cwd: dir });
+      return resultOf(await exec(process.execPath, ["main.js"], { cwd: isolate(path.join(dir, "dist")) }));
     },
   },
   {
@@ -100,20 +101,35 @@ const cells = [
     what: "esbuild --bundle --platform=node --format=esm, run alone in a temp dir",
     fixture: "node",
     async run(dir) {
-      const notes = await build(bin("esbuild"), ["main.mjs", "--bundle", "--platform=node", "--format=esm", "--outfile=dist/main.mjs", "--log-level=warning"], { cwd: dir });
-      return withNotes(resultOf(await exec(process.execPath, ["main.mjs"], { cwd: isolate(path.join(dir, "dist")) })), notes);
+      await build(bin("esbuild"), ["main.mjs", "--bundle", "--platform=node", "--format=esm", "--outfile=dist/main.mjs", "--log-level=warning"], { cwd: dir });
+      return resultOf(await exec(process.execPath, ["main.mjs"], { cwd: isolate(path.join(dir, "dist")) }));
     },
   },
   {
     name: "esbuild-browser",
     engines: ["esbuild"],
-    what: "esbuild --bundle --format=esm (browser), `await init()`, in Chromium",
+    what: "esbuild --bundle --format=esm (browser) of `amojo-kit/inline` (esbuild emits no .wasm), `await init()`, in Chromium",
     fixture: "browser",
     needs: chromiumMissing,
     async run(dir) {
-      const notes = await build(bin("esbuild"), ["main.mjs", "--bundle", "--format=esm", "--platform=browser", "--outdir=dist", "--log-level=warning"], { cwd: dir });
+      await build(bin("esbuild"), ["main-inline.mjs", "--bundle", "--format=esm", "--platform=browser", "--outfile=dist/main.js", "--log-level=warning"], { cwd: dir });
       writePage(path.join(dir, "dist"), "main.js");
-      return withNotes(await inChromium(path.join(dir, "dist")), notes);
+      return inChromium(path.join(dir, "dist"));
+    },
+  },
+  {
+    name: "esbuild-browser-url",
+    engines: ["esbuild"],
+    what: "esbuild browser bundle of `amojo-kit`, amojo-kit/wasm/amojo_kit_bg.wasm copied beside it, `await init({ module_or_path })`, in Chromium",
+    fixture: "browser",
+    needs: chromiumMissing,
+    async run(dir) {
+      await build(bin("esbuild"), ["main-url.mjs", "--bundle", "--format=esm", "--platform=browser", "--outfile=dist/main.js", "--log-level=warning"], { cwd: dir });
+      // the user's build step: the file through the package's exports map
+      const wasm = createRequire(path.join(dir, "main-url.mjs")).resolve("amojo-kit/wasm/amojo_kit_bg.wasm");
+      fs.copyFileSync(wasm, path.join(dir, "dist", "amojo_kit_bg.wasm"));
+      writePage(path.join(dir, "dist"), "main.js");
+      return inChromium(path.join(dir, "dist"));
     },
   },
   {
@@ -122,8 +138,8 @@ const cells = [
     what: "webpack target: 'node' from an ES module entry, run alone in a temp dir",
     fixture: "node",
     async run(dir) {
-      const notes = await build(bin("webpack"), ["--config", "webpack.config.cjs", "--env", "entry=main.mjs"], { cwd: dir });
-      return withNotes(resultOf(await exec(process.execPath, ["main.js"], { cwd: isolate(path.join(dir, "dist")) })), notes);
+      await build(bin("webpack"), ["--config", "webpack.config.cjs", "--env", "entry=main.mjs"], { cwd: dir });
+      return resultOf(await exec(process.execPath, ["main.js"], { cwd: isolate(path.join(dir, "dist")) }));
     },
   },
   {
@@ -132,8 +148,8 @@ const cells = [
     what: "webpack target: 'node' from a CommonJS entry (require), run alone in a temp dir",
     fixture: "node",
     async run(dir) {
-      const notes = await build(bin("webpack"), ["--config", "webpack.config.cjs", "--env", "entry=main.cjs"], { cwd: dir });
-      return withNotes(resultOf(await exec(process.execPath, ["main.js"], { cwd: isolate(path.join(dir, "dist")) })), notes);
+      await build(bin("webpack"), ["--config", "webpack.config.cjs", "--env", "entry=main.cjs"], { cwd: dir });
+      return resultOf(await exec(process.execPath, ["main.js"], { cwd: isolate(path.join(dir, "dist")) }));
     },
   },
   {
@@ -143,9 +159,9 @@ const cells = [
     fixture: "browser",
     needs: chromiumMissing,
     async run(dir) {
-      const notes = await build(bin("webpack"), ["--config", "webpack.config.cjs"], { cwd: dir });
+      await build(bin("webpack"), ["--config", "webpack.config.cjs"], { cwd: dir });
       writePage(path.join(dir, "dist"), "main.js");
-      return withNotes(await inChromium(path.join(dir, "dist")), notes);
+      return await inChromium(path.join(dir, "dist"));
     },
   },
   {
@@ -155,8 +171,8 @@ const cells = [
     fixture: "browser",
     needs: chromiumMissing,
     async run(dir) {
-      const notes = await build(bin("vite"), ["build", "--outDir", "dist", "--logLevel", "warn"], { cwd: dir });
-      return withNotes(await inChromium(path.join(dir, "dist")), notes);
+      await build(bin("vite"), ["build", "--outDir", "dist", "--logLevel", "warn"], { cwd: dir });
+      return await inChromium(path.join(dir, "dist"));
     },
   },
   {
@@ -187,14 +203,14 @@ const cells = [
     needs: () => binaryMissing("workerd"),
     async run(dir) {
       const out = path.join(dir, "dist");
-      const notes = await build(bin("wrangler"), ["deploy", "--dry-run", "--outdir", out], { cwd: dir, env: { XDG_CONFIG_HOME: path.join(work, ".config") } });
+      await build(bin("wrangler"), ["deploy", "--dry-run", "--outdir", out], { cwd: dir, env: { XDG_CONFIG_HOME: path.join(work, ".config") } });
       const entry = ["worker.js", "worker.mjs", "index.js"].find((f) => fs.existsSync(path.join(out, f)));
       if (!entry) {
         throw new Fail(`wrangler wrote no bundle: ${fs.readdirSync(out).join(", ")}`);
       }
       const date = /compatibility_date\s*=\s*"([^"]+)"/.exec(fs.readFileSync(path.join(dir, "wrangler.toml"), "utf8"))[1];
       const host = path.join(here, "lib", "workerd-host.mjs");
-      return withNotes(resultOf(await exec(process.execPath, [host, out, entry, date, HOOK.body, HOOK.signature], { cwd: here })), notes);
+      return resultOf(await exec(process.execPath, [host, out, entry, date, HOOK.body, HOOK.signature], { cwd: here }));
     },
   },
   {
@@ -222,7 +238,7 @@ const cells = [
 // ---- Next.js ------------------------------------------------------------------------------
 
 async function nextCell(dir, buildArgs) {
-  const notes = await build(bin("next"), ["build", ...buildArgs], { cwd: dir, timeout: 240_000 });
+  await build(bin("next"), ["build", ...buildArgs], { cwd: dir, timeout: 240_000 });
   const port = await freePort();
   const server = start(bin("next"), ["start", "-H", "127.0.0.1", "-p", String(port)], { cwd: dir });
   try {
@@ -235,7 +251,7 @@ async function nextCell(dir, buildArgs) {
     });
     const text = await res.text();
     try {
-      return withNotes(JSON.parse(text), notes);
+      return JSON.parse(text);
     } catch {
       throw new Fail(`POST /api/hook answered ${res.status}: ${errorLine(text + "\n" + server.output())}`);
     }
@@ -337,8 +353,13 @@ async function inChromium(dist) {
       throw new Fail(`no result in 20 s: ${problems[0] ?? "no page error"} (served: ${served.join(", ")})`);
     }
     const result = await page.evaluate(() => window.__amojoResult);
-    const missing = served.filter((s) => s.startsWith("404"));
-    return withNotes(result, [...problems, ...missing.map((m) => `served ${m}`)]);
+    const blocked = problems.filter((p) => p.startsWith("blocked"));
+    if (blocked.length) {
+      result.ok = false;
+      result.checks.push({ name: "nothing fetched from outside the page's origin", ok: false, error: blocked.join(", ") });
+    }
+    cellNotes.push(...problems, ...served.filter((s) => s.startsWith("404")).map((m) => `served ${m}`));
+    return result;
   } finally {
     await context.close();
     server.close();
@@ -588,19 +609,24 @@ function resultOf(out) {
   throw new Fail(`exit ${out.code}: ${errorLine(out.stderr + "\n" + out.stdout)}`);
 }
 
-/** Runs a build step; a failed build is a Fail with its error line. Returns its warnings. */
+/** Notes of the running cell (build warnings, page errors): shown whether it passes or fails. */
+let cellNotes = [];
+
+/** Runs a build step; a failed build is a Fail with its error line; warnings go to the notes. */
 async function build(cmd, args, opts) {
   const out = await exec(cmd, args, opts);
   const text = (out.stdout + "\n" + out.stderr).replace(ANSI, "");
   if (out.code !== 0) {
     throw new Fail(`${path.basename(cmd)} ${args[0]} ${out.timedOut ? "timed out" : "failed"}: ${errorLine(text)}`);
   }
-  const warnings = text.split("\n").filter((l) => /^(WARNING\b|▲ \[WARNING\]|\(!\)|⚠)/.test(l.trim()));
-  return warnings.map((w) => `build: ${clip(w.trim())}`);
-}
-
-function withNotes(result, notes) {
-  return { ...result, notes: [...(result.notes ?? []), ...notes] };
+  const lines = text.split("\n").map((l) => l.trim());
+  lines.forEach((line, i) => {
+    if (/^(WARNING\b|▲ \[WARNING\]|\(!\)|⚠)/.test(line)) {
+      // webpack: "WARNING in <file>", then what
+      const what = /^WARNING in /.test(line) && lines[i + 1] ? `${lines[i + 1]} (${line.slice(11)})` : line;
+      cellNotes.push(`build warning: ${clip(what)}`);
+    }
+  });
 }
 
 /** Copies a bundle to a fresh temp dir with no node_modules above it: it must run alone. */
@@ -722,7 +748,12 @@ function table(rows) {
 
 async function runCell(cell, installProblem) {
   const started = Date.now();
-  const done = (result, note) => ({ result, note, time: `${((Date.now() - started) / 1000).toFixed(1)} s` });
+  cellNotes = [];
+  const done = (result, note) => ({
+    result,
+    note: [note, ...(result === "cannot run" ? [] : cellNotes)].filter(Boolean).join("; "),
+    time: `${((Date.now() - started) / 1000).toFixed(1)} s`,
+  });
   try {
     if (cell.tool !== false && installProblem) {
       throw new Fail(installProblem);
@@ -739,11 +770,10 @@ async function runCell(cell, installProblem) {
       new Promise((_, reject) => setTimeout(() => reject(new Fail(`timed out after ${(cell.timeout ?? 180_000) / 1000} s`)), cell.timeout ?? 180_000)),
     ]);
     const failed = (result.checks ?? []).filter((c) => !c.ok);
-    const notes = result.notes ?? [];
     if (!result.ok || failed.length) {
-      return done("FAIL", [...failed.map((c) => `${c.name}: ${c.error}`), ...notes].join("; "));
+      return done("FAIL", failed.map((c) => `${c.name}: ${c.error}`).join("; ") || "no checks ran");
     }
-    return done("pass", [`${result.checks.length} checks`, ...notes].join("; "));
+    return done("pass", `${result.checks.length} checks`);
   } catch (e) {
     if (e instanceof CannotRun) {
       return done("cannot run", e.message);
