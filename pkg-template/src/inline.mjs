@@ -3,7 +3,9 @@
 // Rollup without a plugin) and for pages with nowhere to serve it. Ready on import where
 // the runtime compiles synchronously; else `await init()` compiles the embedded bytes
 // (nothing is fetched either way).
-import base64 from "./wasm/bytes.mjs";
+// CommonJS, shared with the Node entry (a second copy would add 140 KB to the package):
+// bundlers and Node import its module.exports as the default.
+import base64 from "./wasm/bytes.cjs";
 import initWeb, { initSync } from "./web.mjs";
 
 const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));

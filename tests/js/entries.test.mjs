@@ -156,9 +156,9 @@ test("inline entry: the module inside, ready on import where compiling synchrono
   assert.equal(out.status, 0, out.stderr);
   const input = { secret: "s", method: "POST", path: "/x", body: "{}", date: 1639609975000 };
   assert.equal(out.stdout, `900150983cd24fb0d6963f7d28e17f72\n${amojo.signRequest(input).headers["X-Signature"]}\n`);
-  const bytes = fs.readFileSync(path.join(pkgDir, "wasm", "bytes.mjs"), "utf8");
-  const base64 = /export default "([A-Za-z0-9+/=]+)";/.exec(bytes)[1];
-  assert.ok(Buffer.from(base64, "base64").equals(fs.readFileSync(wasmPath)), "bytes.mjs is not the shipped .wasm");
+  const bytes = fs.readFileSync(path.join(pkgDir, "wasm", "bytes.cjs"), "utf8");
+  const base64 = /module\.exports = "([A-Za-z0-9+/=]+)";/.exec(bytes)[1];
+  assert.ok(Buffer.from(base64, "base64").equals(fs.readFileSync(wasmPath)), "bytes.cjs is not the shipped .wasm");
 });
 
 test("Node entry: no file is read at load (the module is embedded), so a bundle of it runs anywhere", () => {
