@@ -7,7 +7,8 @@
 //   node tests/runtimes/run.mjs                  every cell
 //   node tests/runtimes/run.mjs --only esbuild-node,deno
 //   node tests/runtimes/run.mjs --list           the cells and what each does
-//   node tests/runtimes/run.mjs --keep           keep tests/runtimes/.work and the bundles
+//   node tests/runtimes/run.mjs --keep           keep tests/runtimes/.work and the temp bundles
+//                                                (.work is kept anyway when a cell fails)
 //
 // The tools are pinned in tests/runtimes/package.json and package-lock.json and installed with
 // `npm ci` (again only when the lockfile changed). AMOJO_PKG=dir tests another build than
@@ -15,7 +16,7 @@
 //
 // Every cell passes, fails, or "cannot run" when this machine lacks what it needs: a
 // platform with no published binary (Deno, Bun, workerd), a binary that does not start here,
-// no Chromium. A binary package that should install on this platform and did not is a
+// a tool whose `engines` excludes this Node, no Chromium. A binary package that should install on this platform and did not is a
 // failure, not "cannot run". Exit status: 1 when any cell failed.
 import fs from "node:fs";
 import os from "node:os";
@@ -39,7 +40,6 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 // ---- the cells ----------------------------------------------------------------------------
 
 class Fail extends Error {}
-class CannotRun extends Error {}
 
 const bin = (name) => path.join(tools, ".bin", name);
 /** Environment of every tool: no telemetry, no update checks, no colours. */
@@ -775,9 +775,6 @@ async function runCell(cell, installProblem) {
     }
     return done("pass", `${result.checks.length} checks`);
   } catch (e) {
-    if (e instanceof CannotRun) {
-      return done("cannot run", e.message);
-    }
     return done("FAIL", e instanceof Fail ? e.message : `runner error: ${e.stack}`);
   }
 }
