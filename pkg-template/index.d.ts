@@ -251,6 +251,9 @@ export type WebhookResult =
       ok: false;
       reason: VerifyReason | HookTimeReason | "invalid_json" | "invalid_body" | "body_too_large";
       message: string;
+      /** The HTTP status to answer with: 401 (signature, replay), 400 (not JSON, not a
+       * valid hook), 413 (body_too_large). */
+      status: 400 | 401 | 413;
       /** Undefined for `body_too_large` (the body was not read past the limit). */
       body: Uint8Array | undefined;
       json: undefined;

@@ -1355,7 +1355,7 @@ export function createApi(host) {
     }
     const r = call("rawReceiveWebhook", [secrets, body, sigs, validateBody, lang, maxAge, now]);
     if (!r.ok) {
-      return { ...r, body, json: undefined };
+      return { ...r, status: hookStatus(r.reason), body, json: undefined };
     }
     const result = {
       ok: true,
@@ -1396,7 +1396,7 @@ export function createApi(host) {
       }
       body = await readFetchBody(request, limit);
     } catch (e) {
-      return { ...refusedAsTooLarge(e), body: undefined, json: undefined };
+      return { ...refusedAsTooLarge(e), status: 413, body: undefined, json: undefined };
     }
     return checkHook(body, request.headers.get("x-signature"), list, validateBody, maxAge, now);
   }

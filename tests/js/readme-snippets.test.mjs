@@ -13,10 +13,11 @@ test("README snippets are the files the tests run, as they are", () => {
   assert.equal(out.status, 0, out.stderr);
 });
 
-test("every framework recipe is quoted in the package README", () => {
+test("every framework and runtime recipe is quoted in the package README", () => {
   const quoted = new Set(READMES.flatMap((r) => snippets(r).map((s) => s.file)));
   const recipes = fs.readdirSync(path.join(root, "tests", "frameworks", "recipes")).map((f) => `tests/frameworks/recipes/${f}`);
   assert.ok(recipes.length >= 5);
+  recipes.push("tests/runtimes/fixtures/workerd/amojo-hook.mjs", "tests/runtimes/fixtures/next/app/api/amojo/route.js");
   for (const file of recipes) {
     assert.ok(quoted.has(file), `${file} is not quoted in a README`);
   }

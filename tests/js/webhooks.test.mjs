@@ -37,6 +37,7 @@ test("verifyWebhookRequest: rejections keep the raw body and parse nothing", asy
   const bad = await amojo.verifyWebhookRequest(request(`${BODY}\n`), SECRET);
   assert.equal(bad.ok, false);
   assert.equal(bad.reason, "signature_mismatch");
+  assert.equal(bad.status, 401);
   assert.equal(typeof bad.message, "string");
   assert.equal(bad.json, undefined);
   assert.equal(bad.body.length, utf8(BODY).length + 1);
@@ -47,7 +48,10 @@ test("verifyWebhookRequest: rejections keep the raw body and parse nothing", asy
   const nj = await amojo.verifyWebhookRequest(request(notJson, { "X-Signature": amojo.signWebhook(notJson, SECRET) }), SECRET);
   assert.equal(nj.ok, false);
   assert.equal(nj.reason, "invalid_json");
+  assert.equal(nj.status, 400);
   assert.equal(nj.json, undefined);
+  const big = await amojo.verifyWebhookRequest(request(), SECRET, { maxBodyBytes: 10 });
+  assert.deepEqual([big.reason, big.status, big.limit], ["body_too_large", 413, 10]);
   const odd = '{"foo":1}';
   const inv = await amojo.verifyWebhookRequest(request(odd, { "X-Signature": amojo.signWebhook(odd, SECRET) }), SECRET, { validate: true });
   assert.equal(inv.ok, false);

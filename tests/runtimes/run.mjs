@@ -28,6 +28,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { CONNECT, HOOK, SECRET } from "./check.mjs";
+import { recipeChecks, withRecipe } from "./lib/recipe-hooks.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -240,7 +241,7 @@ const cells = [
 async function nextCell(dir, buildArgs) {
   await build(bin("next"), ["build", ...buildArgs], { cwd: dir, timeout: 240_000 });
   const port = await freePort();
-  const server = start(bin("next"), ["start", "-H", "127.0.0.1", "-p", String(port)], { cwd: dir });
+  const server = start(bin("next"), ["start", "-H", "127.0.0.1", "-p", String(port)], { cwd: dir, env: { AMOJO_SECRET: SECRET } });
   try {
     const url = `http://127.0.0.1:${port}/api/hook`;
     await waitFor(url, server, 30_000);
@@ -250,11 +251,18 @@ async function nextCell(dir, buildArgs) {
       body: HOOK.body,
     });
     const text = await res.text();
+    let result;
     try {
-      return JSON.parse(text);
+      result = JSON.parse(text);
     } catch {
       throw new Fail(`POST /api/hook answered ${res.status}: ${errorLine(text + "\n" + server.output())}`);
     }
+    // The package README's route handler (app/api/amojo/route.js), as it is.
+    return withRecipe(result, await recipeChecks((body, signature) => fetch(`http://127.0.0.1:${port}/api/amojo`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Signature": signature },
+      body,
+    })));
   } finally {
     await server.stop();
   }

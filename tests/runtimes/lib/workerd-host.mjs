@@ -1,8 +1,11 @@
 // Runs a bundled module worker (wrangler's `deploy --dry-run` output) in workerd through
-// Miniflare, sends it one signed hook and prints the worker's answer as the cell's result.
+// Miniflare, sends it one signed hook and prints the worker's answer as the cell's result,
+// with the checks of the README's worker (amojo-hook.mjs, on /amojo/hook) added.
 // `node workerd-host.mjs <dist dir> <entry file> <compatibility date> <hook body> <signature>`
 import path from "node:path";
 import { Miniflare } from "miniflare";
+import { SECRET } from "../check.mjs";
+import { recipeChecks, withRecipe } from "./recipe-hooks.mjs";
 
 const [dist, entry, compatibilityDate, body, signature] = process.argv.slice(2);
 
@@ -16,6 +19,7 @@ const mf = new Miniflare({
   host: "127.0.0.1",
   port: 0,
   cf: false, // placeholder `request.cf`: fetching the real one needs the internet
+  bindings: { AMOJO_SECRET: SECRET },
 });
 try {
   const res = await mf.dispatchFetch("http://127.0.0.1/hook", {
@@ -25,7 +29,12 @@ try {
   });
   const text = await res.text();
   try {
-    console.log(`AMOJO_RESULT ${JSON.stringify(JSON.parse(text))}`);
+    const recipe = await recipeChecks((hookBody, hookSignature) => mf.dispatchFetch("http://127.0.0.1/amojo/hook", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Signature": hookSignature },
+      body: hookBody,
+    }));
+    console.log(`AMOJO_RESULT ${JSON.stringify(withRecipe(JSON.parse(text), recipe))}`);
   } catch {
     console.error(`the worker answered ${res.status} with: ${text.slice(0, 500)}`);
     process.exitCode = 1;
