@@ -9,7 +9,8 @@ demo: pkg
 	node examples/node-demo.mjs
 
 ## test: everything: `check`, the wasm exports under Node, the npm package's tests, the
-## playground in Chromium, the schema cross-check and a fuzz smoke run
+## playground in Chromium, the runtime/bundler matrix, the framework recipes, the schema
+## cross-check and a fuzz smoke run
 test: check
 	$(MAKE) test-wasm pkg
 	node --test tests/js/
