@@ -22,7 +22,8 @@ test("package.json: name, version from Cargo.toml, no dependencies, files that e
   assert.equal(pkgJson.name, "amojo-kit");
   assert.equal(pkgJson.version, cargoVersion);
   assert.equal(pkgJson.license, "MIT");
-  assert.equal(pkgJson.sideEffects, false);
+  // Only the entries that instantiate the module on import: a bundler keeps their top level.
+  assert.deepEqual(pkgJson.sideEffects, ["./inline.mjs", "./workerd.mjs"]);
   assert.ok(pkgJson.type === undefined || pkgJson.type === "commonjs");
   for (const key of ["dependencies", "peerDependencies", "optionalDependencies", "bundleDependencies", "scripts"]) {
     assert.equal(pkgJson[key], undefined, key);
