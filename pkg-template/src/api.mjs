@@ -1305,6 +1305,15 @@ export function createApi(host) {
     return list.map((s, i) => string(s, Array.isArray(signature) ? `signature[${i}]` : "signature"));
   }
 
+  // The `signature` option of a hook receiver: required, but null or undefined (a header
+  // that was not sent) is a value.
+  function signatureOption(o) {
+    if (!("signature" in o)) {
+      throw argError("`signature` is required: the received `X-Signature` header (null or undefined when absent)", "missing_argument");
+    }
+    return signatures(o.signature);
+  }
+
   // `maxAgeSeconds` (and the `now` it is measured from) of a hook receiver's options:
   // [max age or undefined, now in seconds].
   function replayWindow(o) {
@@ -1324,10 +1333,7 @@ export function createApi(host) {
     need();
     const o = options(input, "verifyWebhook(...)", ["body", "signature", "secret", "secrets", "maxBodyBytes", "maxAgeSeconds", "now"], true);
     const secrets = secretList(o, "verifyWebhook(...)");
-    if (!("signature" in o)) {
-      throw argError("`signature` is required: the received `X-Signature` header (null or undefined when absent)", "missing_argument");
-    }
-    const sigs = signatures(o.signature);
+    const sigs = signatureOption(o);
     const [maxAge, now] = replayWindow(o);
     let body;
     try {
@@ -1408,10 +1414,7 @@ export function createApi(host) {
     need();
     const o = options(input, "parseWebhook(...)", ["body", "signature", "secret", "secrets", "validate", "lang", "maxBodyBytes", "maxAgeSeconds", "now"], true);
     const secrets = usableSecrets(secretList(o, "parseWebhook(...)"), "parseWebhook(...)");
-    if (!("signature" in o)) {
-      throw argError("`signature` is required: the received `X-Signature` header (null or undefined when absent)", "missing_argument");
-    }
-    const sigs = signatures(o.signature);
+    const sigs = signatureOption(o);
     const validateBody = boolean(o.validate, "validate", false);
     const lang = oneOf(o.lang, "lang", K.langs, "en");
     const [maxAge, now] = replayWindow(o);
