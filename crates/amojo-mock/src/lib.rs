@@ -12,11 +12,27 @@
 //! (`id` / `client_id` ↔ ids), messages (`msgid` ↔ `ref_id`, timestamps, delivery status,
 //! reactions, edits), comments; and a bounded log of recent requests.
 
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo)
+)]
+
+mod api;
+mod control;
+mod hooks;
+mod ids;
+mod state;
+
+use std::collections::VecDeque;
+
 use serde::Serialize;
 use serde_json::Value;
 
+use state::{Saved, State};
+
 /// A channel the emulator serves, as amoCRM would have issued it.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Channel {
     /// The channel id (`{channel_id}` of connect and disconnect).
     pub id: String,
@@ -27,6 +43,18 @@ pub struct Channel {
     pub hook_url: Option<String>,
     /// The id of the channel's bot, as hooks show it for bot messages.
     pub bot_id: Option<String>,
+}
+
+/// The secret is not shown.
+impl std::fmt::Debug for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Channel")
+            .field("id", &self.id)
+            .field("secret", &"..")
+            .field("hook_url", &self.hook_url)
+            .field("bot_id", &self.bot_id)
+            .finish()
+    }
 }
 
 /// How the emulator judges requests.
@@ -108,6 +136,10 @@ pub struct LogEntry {
     pub errors: Vec<Value>,
     /// The diagnosis of a 403 (with `Options::diagnose`).
     pub diagnosis: Option<Value>,
+    /// The validator's warnings (path, code, message), whatever the status.
+    pub warnings: Vec<Value>,
+    /// The scope the request addressed (connect and disconnect: the one they make or end).
+    pub scope_id: Option<String>,
 }
 
 /// What [`Emulator::handle`] returns.
@@ -157,41 +189,104 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// The emulator: all state, no I/O.
-#[derive(Debug)]
 pub struct Emulator {
     channels: Vec<Channel>,
     options: Options,
+    state: State,
+    log: VecDeque<LogEntry>,
+    log_seq: u64,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("channels", &self.channels)
+            .field("options", &self.options)
+            .field("scopes", &self.state.scopes.len())
+            .field("chats", &self.state.chats.len())
+            .field("messages", &self.state.msgs.len())
+            .field("log", &self.log.len())
+            .finish()
+    }
+}
+
+fn check_channels(channels: &[Channel]) -> Result<(), ConfigError> {
+    if channels.is_empty() {
+        return Err(ConfigError::NoChannel);
+    }
+    for (i, c) in channels.iter().enumerate() {
+        if c.id.is_empty() {
+            return Err(ConfigError::EmptyChannelId);
+        }
+        if c.secret.is_empty() {
+            return Err(ConfigError::EmptySecret(c.id.clone()));
+        }
+        if channels[..i].iter().any(|o| o.id == c.id) {
+            return Err(ConfigError::DuplicateChannel(c.id.clone()));
+        }
+    }
+    Ok(())
 }
 
 impl Emulator {
     /// An emulator serving `channels`, with nothing connected yet.
+    ///
+    /// # Errors
+    ///
+    /// No channel, a channel with an empty id or secret, or the same id twice.
     pub fn new(channels: Vec<Channel>, options: Options) -> Result<Emulator, ConfigError> {
-        if channels.is_empty() {
-            return Err(ConfigError::NoChannel);
-        }
-        Ok(Emulator { channels, options })
+        check_channels(&channels)?;
+        Ok(Emulator {
+            channels,
+            options,
+            state: State::default(),
+            log: VecDeque::new(),
+            log_seq: 0,
+        })
     }
 
     /// Answers one API request at `now_ms` (unix milliseconds, the host's clock plus any
     /// skew it applies).
+    ///
+    /// Checks, in order (each answered before the next runs): the route (404
+    /// `unknown_route`), the method (405), the size (413), the channel (404
+    /// `channel_not_found` / `scope_not_found`), the signature (403 with the verification
+    /// reason), the scope being connected (404 `scope_not_found`), the body (400
+    /// `invalid_request` with the validator's issues); then the documented answer.
     pub fn handle(&mut self, request: &Request<'_>, now_ms: i64) -> Handled {
-        let _ = (&self.channels, &self.options, now_ms);
+        let out = self.process(request, now_ms);
+        self.log_seq = self.log_seq.wrapping_add(1);
         let log = LogEntry {
-            seq: 0,
+            seq: self.log_seq,
             time_ms: now_ms,
             method: request.method.to_owned(),
             path: request.target.to_owned(),
-            status: 501,
-            endpoint: None,
-            reason: Some("not_implemented".to_owned()),
-            errors: Vec::new(),
-            diagnosis: None,
+            status: out.status,
+            endpoint: out.endpoint.map(amojo_kit::Endpoint::as_str),
+            reason: out.reason,
+            errors: out.errors,
+            diagnosis: out.diagnosis,
+            warnings: out.warnings,
+            scope_id: out.scope_id,
+        };
+        if self.options.max_log > 0 {
+            while self.log.len() >= self.options.max_log {
+                self.log.pop_front();
+            }
+            self.log.push_back(log.clone());
+        }
+        let (content_type, body) = match out.body {
+            Some(v) => (
+                Some("application/json"),
+                serde_json::to_vec(&v).unwrap_or_default(),
+            ),
+            None => (None, Vec::new()),
         };
         Handled {
             response: Response {
-                status: 501,
-                content_type: None,
-                body: Vec::new(),
+                status: out.status,
+                content_type,
+                body,
             },
             hooks: Vec::new(),
             log,
@@ -201,6 +296,21 @@ impl Emulator {
     /// Answers a control request: `GET /_mock/requests`, `GET /_mock/state`,
     /// `POST /_mock/reset`, `POST /_mock/reply`, `POST /_mock/typing`, `POST /_mock/react`,
     /// `POST /_mock/write-first`. None when `path` is not under `/_mock/`.
+    ///
+    /// Answers (status 200):
+    /// - requests: `{requests: [LogEntry…]}`, oldest first, at most `Options::max_log`;
+    /// - state: what [`Emulator::save`] writes, as JSON;
+    /// - reset: `{ok: true}`;
+    /// - reply `{scope_id, conversation_id, text | message, sender?, reply_to?, post_id?}`
+    ///   and write-first `{scope_id, user, text | message, sender?, source_external_id?}`:
+    ///   `{hook, msgid, chat_id}` (write-first adds `user_id`; `hook` is null, with a
+    ///   `warning`, for an account connected with hook API v1);
+    /// - typing `{scope_id, conversation_id, user?, post_id?}` and react `{scope_id, msgid |
+    ///   ref_id, emoji, type?, user?}`: `{hook}`.
+    ///
+    /// `hook` is `{url, scope_id, endpoint, signature, body}` (the body as JSON; the bytes to
+    /// send are [`Control::hook`]'s). Refusals are `{error, message}` with 400, 404, 405 or
+    /// 413 (see the module `control`).
     pub fn control(
         &mut self,
         method: &str,
@@ -208,27 +318,91 @@ impl Emulator {
         body: &[u8],
         now_ms: i64,
     ) -> Option<Control> {
-        let _ = (method, body, now_ms);
-        path.starts_with("/_mock/").then(|| Control {
-            status: 501,
-            body: Value::Null,
-            hook: None,
-        })
+        path.starts_with("/_mock/")
+            .then(|| self.control_answer(method, path, body, now_ms))
+    }
+
+    /// The requests logged, oldest first (at most `Options::max_log`).
+    pub fn requests(&self) -> impl ExactSizeIterator<Item = &LogEntry> + '_ {
+        self.log.iter()
+    }
+
+    /// Forgets every account, chat, message and logged request; keeps the channels and the
+    /// options. Ids start over: the same requests after a reset get the same ids.
+    pub fn reset(&mut self) {
+        self.state = State::default();
+        self.log.clear();
+        self.log_seq = 0;
+    }
+
+    /// The channels served.
+    pub fn channels(&self) -> &[Channel] {
+        &self.channels
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The state as JSON (what `GET /_mock/state` answers and [`Emulator::save`] writes).
+    pub fn state_json(&self) -> Value {
+        serde_json::to_value(self.state.to_saved(&self.channels, self.log_seq))
+            .unwrap_or(Value::Null)
     }
 
     /// The state as JSON: what `--state FILE` saves and `GET /_mock/state` shows (secrets
-    /// are not part of it).
+    /// are not part of it, nor the request log).
+    ///
+    /// `{format: "amojo-mock-state", version: 1, next_id, log_seq, channels[{id, hook_url,
+    /// bot_id}], scopes[{scope_id, channel_id, account_id, title, hook_api_version,
+    /// is_time_window_disabled, connected, manager_id, bot_id}], users[{id, scope_id, kind:
+    /// client|manager|bot, client_id?, name, avatar?, phone?, email?, profile_link?}],
+    /// chats[{id, scope_id, conversation_id?, client, source_external_id?, created_ms,
+    /// typing_until_ms?}], messages[{id, ref_id?, chat_id, sender, receiver?,
+    /// msec_timestamp, type, text, extra?, silent?, delivery?{status, error_code?, error?,
+    /// time_ms}, reactions?[{user_id, emoji}], edits?, edited_ms?, received_ms}]}`.
     pub fn save(&self) -> Vec<u8> {
-        b"{}".to_vec()
+        serde_json::to_vec(&self.state.to_saved(&self.channels, self.log_seq)).unwrap_or_default()
     }
 
     /// An emulator with a saved state (from [`Emulator::save`]) for the same channels.
+    ///
+    /// # Errors
+    ///
+    /// What [`Emulator::new`] refuses, and [`ConfigError::BadState`] for a saved state that
+    /// is not JSON of this format and version, refers to what it does not hold, or names a
+    /// channel missing from `channels`.
     pub fn load(
         channels: Vec<Channel>,
         options: Options,
         saved: &[u8],
     ) -> Result<Emulator, ConfigError> {
-        let _ = saved;
-        Emulator::new(channels, options)
+        check_channels(&channels)?;
+        let value: Value = serde_json::from_slice(saved)
+            .map_err(|e| ConfigError::BadState(format!("not JSON: {e}")))?;
+        if value.get("format").and_then(Value::as_str) != Some(state::FORMAT) {
+            return Err(ConfigError::BadState(format!(
+                "its format is not `{}`",
+                state::FORMAT
+            )));
+        }
+        if value.get("version").and_then(Value::as_u64) != Some(u64::from(state::VERSION)) {
+            return Err(ConfigError::BadState(format!(
+                "it is not version {} of the format",
+                state::VERSION
+            )));
+        }
+        let saved: Saved = serde_json::from_value(value)
+            .map_err(|e| ConfigError::BadState(format!("not this emulator's state: {e}")))?;
+        let log_seq = saved.log_seq;
+        let state = State::from_saved(saved, &channels).map_err(ConfigError::BadState)?;
+        Ok(Emulator {
+            channels,
+            options,
+            state,
+            log: VecDeque::new(),
+            log_seq,
+        })
     }
 }
