@@ -2,6 +2,7 @@
 // the `init` default export, see web.d.mts).
 
 import type { Endpoint, EndpointPayloads, ErrorCode, HookEndpoint, RequestEndpoint, RequestRoutes, WarningCode } from "./payloads";
+import type { ConnectResponse, CreateChatRequest, CreateChatResponse, DeliveryStatusRequest, EditMessagePayload, HistoryResponse, NewMessage, NewMessagePayload, Post, ReactRequest, SendMessageResponse, TypingRequest } from "./payloads";
 
 export * from "./payloads";
 
@@ -861,6 +862,198 @@ export type SchemaName<E extends string> = E extends `${infer Head}_${infer Tail
  * `schemas.webhookMessage`, `schemas.createChatResponse`, …): for tRPC's `.input()`, Hono's
  * `sValidator("json", schemas.sendMessage)`, form libraries. */
 export const schemas: { readonly [E in Endpoint as SchemaName<E>]: EndpointSchema<E> };
+
+// ---- the API client -------------------------------------------------------------------------
+
+/** A warning about a call: from the request's validation (`part: "request"`: sent anyway) or
+ * from the answer's (`part: "response"`: its shape is not what the docs show; the result is
+ * returned as received). */
+export type ClientWarning = Issue & { part: "request" | "response"; endpoint: RequestEndpoint };
+
+/** A call's answer as typed by the docs, with the call's warnings beside it (`warnings` is
+ * not enumerable: JSON.stringify shows the answer only). The answer was validated leniently:
+ * read optional fields as optional. */
+export type ClientResult<T> = T & { readonly warnings: ClientWarning[] };
+
+/** What the client needs of an AbortSignal (a DOM or Node AbortSignal is one). */
+export interface ClientAbortSignal {
+  readonly aborted: boolean;
+  readonly reason?: any;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
+/** What the client passes to `fetch` (with the URL). */
+export interface ClientRequestInit {
+  method: string;
+  /** The four signed headers, exactly as signed. */
+  headers: Record<string, string>;
+  /** The body exactly as signed; absent for a GET. */
+  body?: string;
+  /** Aborted at `timeoutMs`, or by the call's own `signal`. */
+  signal: any;
+}
+
+/** What the client reads of fetch's answer (a fetch `Response` is one). */
+export interface ClientResponse {
+  readonly status: number;
+  readonly headers: { forEach(callback: (value: string, name: string) => void): void };
+  text(): Promise<string>;
+}
+
+/** Retries with exponential backoff and jitter: after a network error, a timeout, a 408, 429,
+ * 500, 502, 503 or 504, each with a fresh Date and signature. */
+export interface RetryOptions {
+  /** Repeats after the first attempt. Default 2. */
+  retries?: number;
+  /** The first wait, in ms; it doubles with each repeat (half of it random). Default 500. */
+  minDelayMs?: number;
+  /** The longest wait, in ms. A 429 whose `Retry-After` asks for longer ends the retries
+   * (the error carries `retryAfterMs`). Default 15000. */
+  maxDelayMs?: number;
+}
+
+export interface ClientOptions {
+  channelId: string;
+  /** The channel secret. Server-side only: never ship it to a browser. */
+  secret: Secret;
+  /** Default `https://amojo.amocrm.ru`; `https://amojo.kommo.com` for Kommo, or a mock's URL. */
+  baseUrl?: string;
+  /** Default the global `fetch`; any function of that shape (`createMock().fetch`, undici's). */
+  fetch?(url: string, init: ClientRequestInit): Promise<ClientResponse>;
+  /** Per attempt, in ms, the answer's body included. Default 30000. */
+  timeoutMs?: number;
+  /** Default `{ retries: 2, minDelayMs: 500, maxDelayMs: 15000 }`; `false`: one attempt. */
+  retry?: RetryOptions | false;
+  /** Validate each request before it is sent (an invalid one throws AmojoValidationError,
+   * nothing sent) and each answer leniently (warnings). Default true. */
+  validate?: boolean;
+  /** The clock the Date header is made from (default `Date.now`). */
+  now?: () => Instant;
+  /** Called with each warning as it is found (they are also on the result's `warnings`). */
+  onWarning?: (warning: ClientWarning) => void;
+}
+
+/** Per call: an AbortSignal, and `timeoutMs` / `retry` other than the client's. */
+export interface CallOptions {
+  signal?: ClientAbortSignal;
+  timeoutMs?: number;
+  retry?: RetryOptions | false;
+}
+
+export interface ConnectOptions {
+  /** Default: the channel's name. */
+  title?: string;
+  /** Default `"v2"` (v1 hooks are no longer sent). */
+  hookApiVersion?: "v1" | "v2";
+  isTimeWindowDisabled?: boolean;
+}
+
+/** A comment (on a post): a new message whose `message.post` is set. */
+export type CommentPayload = NewMessagePayload & { message: NewMessage & { post: Post } };
+
+/** A reaction's body without `type` (react and unreact set it). */
+export type ReactionBody = Omit<ReactRequest, "type">;
+
+/** The calls of one account's scope (`client.scope(scopeId)`, or `connect()`'s `scope`).
+ * Every call rejects with AmojoValidationError (nothing sent), AmojoApiError (non-2xx),
+ * AmojoTimeoutError or AmojoNetworkError (after the retries), AmojoTypeError (a bad
+ * argument), or the `signal`'s reason. */
+export interface ScopeClient {
+  readonly scopeId: string;
+  /** POST /chats: a chat before its first message. */
+  createChat(body: CreateChatRequest, options?: CallOptions): Promise<ClientResult<CreateChatResponse>>;
+  /** A new message (`event_type: "new_message"`). */
+  sendMessage(payload: NewMessagePayload, options?: CallOptions): Promise<ClientResult<SendMessageResponse>>;
+  /** A message of the past: `silent: true` (no notification, no incoming lead) unless the
+   * payload says otherwise (the docs: send the newest of an import with `silent: false`). */
+  importMessage(payload: NewMessagePayload, options?: CallOptions): Promise<ClientResult<SendMessageResponse>>;
+  /** A comment on a post: a new message with `message.post` (required). */
+  sendComment(payload: CommentPayload, options?: CallOptions): Promise<ClientResult<SendMessageResponse>>;
+  /** An edit (`event_type: "edit_message"`), by `msgid` or `id`. */
+  editMessage(payload: EditMessagePayload, options?: CallOptions): Promise<ClientResult<SendMessageResponse>>;
+  /** The delivery status of a message the manager sent (`msgid`: the hook's
+   * `message.message.id`): 1 delivered, 2 read, or the whole body (`-1` needs
+   * `error_code` and `error`). */
+  updateDeliveryStatus(msgid: string, status: 1 | 2 | DeliveryStatusRequest, options?: CallOptions): Promise<void>;
+  /** A chat's messages, newest first (`limit` 1..50); `{ messages: [] }` when it has none
+   * (204). `conversationId` is the chat's id in the Chats API (createChat's `id`, a hook's
+   * `conversation.id`), not the integration's `conversation_id`. */
+  history(conversationId: string, query?: { offset?: number; limit?: number }, options?: CallOptions): Promise<ClientResult<HistoryResponse>>;
+  typing(body: TypingRequest, options?: CallOptions): Promise<void>;
+  react(body: ReactionBody, options?: CallOptions): Promise<void>;
+  unreact(body: ReactionBody, options?: CallOptions): Promise<void>;
+}
+
+/** A client of one channel. */
+export interface Client {
+  readonly channelId: string;
+  /** Without a trailing slash. */
+  readonly baseUrl: string;
+  /** Connects the channel to an account: the answer, and the account's `scope` to call. */
+  connect(accountId: string, options?: ConnectOptions, call?: CallOptions): Promise<ClientResult<ConnectResponse> & { readonly scope: ScopeClient }>;
+  disconnect(accountId: string, options?: CallOptions): Promise<void>;
+  /** The calls of a scope you kept from an earlier connect (`{channel_id}_{account_id}`). */
+  scope(scopeId: string): ScopeClient;
+}
+
+/** A typed client of the Chats API: validates, signs and sends each call, retries where a
+ * repeat cannot duplicate anything, and explains a refused signature. Server-side only.
+ * Throws AmojoTypeError for a bad option. */
+export function createClient(options: ClientOptions): Client;
+
+/** The local re-check of a request the API refused with 403: the request exactly as sent,
+ * verified with the client's secret. `ok`: it verifies, so the API disagrees (it holds
+ * another secret, or something rewrote the request on the way); not `ok`: `reason`,
+ * `message` and `findings` say what is wrong on this side. */
+export interface SelfCheck {
+  ok: boolean;
+  reason?: VerifyReason;
+  message?: string;
+  findings: Finding[];
+  /** The canonical string the request was signed over. */
+  canonical: string;
+}
+
+/** The API answered a call with a status other than 2xx (`api_error`), or a 2xx whose body is
+ * not the JSON object the docs show (`invalid_response`). */
+export class AmojoApiError extends Error {
+  name: "AmojoApiError";
+  code: "api_error" | "invalid_response";
+  status: number;
+  endpoint: RequestEndpoint;
+  /** The answer's JSON, else its text; undefined when empty. */
+  body: unknown;
+  /** The answer's headers, names lower-cased. */
+  headers: Record<string, string>;
+  /** Attempts made (1 without retries). */
+  attempts: number;
+  /** 403: the request re-verified locally with the same secret. */
+  selfCheck?: SelfCheck;
+  /** When the answer's Date is more than a minute from the local clock: how far the local
+   * clock is ahead of the API's (negative: behind), in seconds. */
+  clockSkewSeconds?: number;
+  /** 429: the wait its `Retry-After` asked for, in ms. */
+  retryAfterMs?: number;
+}
+
+/** A call got no answer within `timeoutMs` (on its last attempt). */
+export class AmojoTimeoutError extends Error {
+  name: "AmojoTimeoutError";
+  code: "timeout";
+  endpoint: RequestEndpoint;
+  timeoutMs: number;
+  attempts: number;
+}
+
+/** fetch failed on a call's last attempt (no connection, DNS, a reset): `cause` is its error. */
+export class AmojoNetworkError extends Error {
+  name: "AmojoNetworkError";
+  code: "network_error";
+  endpoint: RequestEndpoint;
+  attempts: number;
+  cause: unknown;
+}
 
 declare global {
   // Express: `req.amojo` after webhookMiddleware.

@@ -721,6 +721,570 @@ function cloneJson(value) {
   return value;
 }
 
+// ---- the API client (createClient) --------------------------------------------------------
+//
+// A typed client of the Chats API over any fetch: every call is validated and signed by
+// buildRequest (a fresh Date and signature per attempt), sent with a timeout, retried with
+// backoff where a repeat cannot duplicate anything, and its answer validated leniently
+// against the response's rules (an unexpected shape is a warning, never a throw).
+
+/** The API answered a call with a status other than 2xx (or a 2xx body that is no JSON
+ * where the docs show one: `invalid_response`). */
+export class AmojoApiError extends Error {
+  constructor(message, details) {
+    super(message);
+    this.name = "AmojoApiError";
+    this.code = "api_error";
+    for (const key of Object.keys(details)) {
+      if (details[key] !== undefined) {
+        this[key] = details[key];
+      }
+    }
+  }
+}
+
+/** A call got no answer within `timeoutMs` (on its last attempt). */
+export class AmojoTimeoutError extends Error {
+  constructor(message, details) {
+    super(message);
+    this.name = "AmojoTimeoutError";
+    this.code = "timeout";
+    Object.assign(this, details);
+  }
+}
+
+/** fetch failed (no connection, DNS, a reset; on its last attempt): `cause` is its error. */
+export class AmojoNetworkError extends Error {
+  constructor(message, details, cause) {
+    super(message);
+    this.name = "AmojoNetworkError";
+    this.code = "network_error";
+    Object.assign(this, details);
+    this.cause = cause;
+  }
+}
+
+// Statuses after which a call may be repeated: 429 (the API refused it unread: every call),
+// and the ones that leave unknown whether the API acted (a gateway's timeout, an overload).
+const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
+const RETRY_DEFAULTS = { retries: 2, minDelayMs: 500, maxDelayMs: 15000 };
+const CLIENT_TIMEOUT_MS = 30000;
+// A response Date further than this from the local clock: the client says the clock is skewed.
+const SKEW_NOTICE_SECONDS = 60;
+
+// Whether a repeat of a call can duplicate anything, per endpoint; the retries after an
+// outcome that leaves unknown whether the API acted (a timeout, a network error, a 5xx)
+// happen by default only where it cannot. Every call qualifies today (README, "Retries"):
+// - connect, disconnect: the same account gets the same scope_id; a state, set again;
+// - create_chat: the chat is the integration's `conversation_id`, created once;
+// - send_message (send, import, comment, edit): the API refuses a second message with the
+//   same `msgid` (chat-step-by-step.md: "API чатов не принимает несколько сообщений с
+//   одинаковым payload[msgid]"); an edit sets the same content again;
+// - delivery_status, typing, react: a state, set again; history: a read.
+const REPEATABLE = {
+  connect: true,
+  disconnect: true,
+  create_chat: true,
+  send_message: true,
+  delivery_status: true,
+  history: true,
+  typing: true,
+  react: true,
+};
+
+// Endpoints whose 2xx body has rules (`<endpoint>_response`).
+const RESPONSE_RULES = ["connect", "create_chat", "send_message", "history"];
+
+function wholeMs(value, name, { min = 0 } = {}) {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
+    throw argError(`\`${name}\` must be a whole number of milliseconds ≥ ${min}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function retryPolicy(value, name) {
+  if (value === undefined) {
+    return RETRY_DEFAULTS;
+  }
+  if (value === false) {
+    return false;
+  }
+  const o = options(value, name, ["retries", "minDelayMs", "maxDelayMs"], true);
+  const policy = {
+    retries: o.retries === undefined ? RETRY_DEFAULTS.retries : wholeMs(o.retries, `${name}.retries`),
+    minDelayMs: o.minDelayMs === undefined ? RETRY_DEFAULTS.minDelayMs : wholeMs(o.minDelayMs, `${name}.minDelayMs`),
+    maxDelayMs: o.maxDelayMs === undefined ? RETRY_DEFAULTS.maxDelayMs : wholeMs(o.maxDelayMs, `${name}.maxDelayMs`),
+  };
+  if (policy.maxDelayMs < policy.minDelayMs) {
+    throw argError(`\`${name}.maxDelayMs\` is less than \`${name}.minDelayMs\``);
+  }
+  return policy;
+}
+
+function plainPayload(value, name) {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || isBytes(value)) {
+    throw argError(`\`${name}\` must be an object, got ${describe(value)}`);
+  }
+  return value;
+}
+
+// "20 min 3 s" for a number of seconds (its absolute value).
+function duration(totalSeconds) {
+  const s = Math.abs(totalSeconds);
+  const parts = [];
+  if (s >= 3600) {
+    parts.push(`${Math.floor(s / 3600)} h`);
+  }
+  if (s >= 60) {
+    parts.push(`${Math.floor((s % 3600) / 60)} min`);
+  }
+  parts.push(`${s % 60} s`);
+  return parts.join(" ");
+}
+
+// Response headers as a plain object, names lower-cased (a repeated header joined by ", ",
+// as fetch's Headers does).
+function headerObject(headers) {
+  const out = {};
+  if (headers && typeof headers.forEach === "function") {
+    headers.forEach((value, name) => {
+      out[String(name).toLowerCase()] = String(value);
+    });
+  }
+  return out;
+}
+
+// A response body as the error shows it: its JSON, else its text; undefined when empty.
+function bodyValue(text) {
+  if (text === "") {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (_) {
+    return text;
+  }
+}
+
+// At most 200 characters of a response body, on one line, for a message.
+function bodyExcerpt(text) {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+// Milliseconds a Retry-After value asks for (delay-seconds or an HTTP date, measured from
+// the response's Date when it has one); undefined when absent or unreadable.
+function retryAfterMs(value, serverMs, localMs) {
+  if (typeof value !== "string") {
+    return undefined;
+  }
+  const text = value.trim();
+  if (/^[0-9]+$/.test(text)) {
+    return Number(text) * 1000;
+  }
+  const at = Date.parse(text);
+  if (!Number.isFinite(at)) {
+    return undefined;
+  }
+  return Math.max(0, at - (serverMs === undefined ? localMs : serverMs));
+}
+
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal && signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      if (signal) {
+        signal.removeEventListener("abort", onAbort);
+      }
+      resolve();
+    }, ms);
+    if (signal) {
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+  });
+}
+
+// createClient over the API's own functions (see createApi).
+function clientFactory(api) {
+  const TIMED_OUT = Symbol("timed out");
+
+  return function createClient(input) {
+    api.need();
+    const o = options(input, "createClient(...)", ["channelId", "secret", "baseUrl", "fetch", "timeoutMs", "retry", "validate", "now", "onWarning"], true);
+    const channelId = string(o.channelId, "channelId", { nonEmpty: true });
+    if (o.secret === undefined) {
+      throw argError("`secret` is required: the channel secret", "missing_argument");
+    }
+    if (secretBytes(o.secret, "secret").length === 0) {
+      throw argError("`secret` is empty: every request would be refused", "empty_secret");
+    }
+    const secret = o.secret;
+    const base = o.baseUrl === undefined ? K.baseUrl : baseUrl(o.baseUrl);
+    let fetchFn = o.fetch;
+    if (fetchFn === undefined) {
+      if (typeof globalThis.fetch !== "function") {
+        throw argError("this runtime has no global `fetch`: pass one as `fetch`", "missing_argument");
+      }
+      fetchFn = globalThis.fetch.bind(globalThis);
+    } else if (typeof fetchFn !== "function") {
+      throw argError(`\`fetch\` must be a function (url, init) → Promise<Response>, got ${describe(fetchFn)}`);
+    }
+    const timeoutMs = o.timeoutMs === undefined ? CLIENT_TIMEOUT_MS : wholeMs(o.timeoutMs, "timeoutMs", { min: 1 });
+    const retry = retryPolicy(o.retry, "retry");
+    const validating = boolean(o.validate, "validate", true);
+    if (o.now !== undefined && typeof o.now !== "function") {
+      throw argError(`\`now\` must be a function returning the time (a Date or milliseconds, like Date.now), got ${describe(o.now)}`);
+    }
+    if (o.onWarning !== undefined && typeof o.onWarning !== "function") {
+      throw argError(`\`onWarning\` must be a function, got ${describe(o.onWarning)}`);
+    }
+    const clock = o.now === undefined ? Date.now : o.now;
+    const onWarning = o.onWarning;
+    const nowMs = () => seconds(clock(), "now()") * 1000;
+
+    // The request of one attempt: validated (once it passed, again per attempt: cheap) and
+    // signed with a Date of now.
+    function build(method, path, payload) {
+      const date = nowMs();
+      if (validating) {
+        const input = { secret, method, path, baseUrl: base, date };
+        if (payload !== undefined) {
+          input.payload = payload;
+        }
+        return api.buildRequest(input);
+      }
+      const body = payload === undefined ? "" : api.serializeBody(payload);
+      const signed = api.signRequest({ secret, method, path, body, date });
+      return { url: base + path, method, headers: signed.headers, body: payload === undefined ? undefined : body, warnings: [] };
+    }
+
+    // One attempt: the response and its text, or AmojoTimeoutError / AmojoNetworkError (or
+    // the caller's abort reason).
+    async function attempt(req, endpoint, limitMs, signal) {
+      const controller = new AbortController();
+      let timer;
+      let onAbort;
+      const stop = new Promise((_resolve, reject) => {
+        timer = setTimeout(() => {
+          reject(TIMED_OUT);
+          controller.abort();
+        }, limitMs);
+        if (signal) {
+          onAbort = () => {
+            reject(signal.reason);
+            controller.abort(signal.reason);
+          };
+          signal.addEventListener("abort", onAbort, { once: true });
+        }
+      });
+      try {
+        const init = { method: req.method, headers: { ...req.headers }, signal: controller.signal };
+        if (req.body !== undefined) {
+          init.body = req.body;
+        }
+        const response = await Promise.race([Promise.resolve().then(() => fetchFn(req.url, init)), stop]);
+        if (response === null || typeof response !== "object" || typeof response.status !== "number" || typeof response.text !== "function") {
+          throw argError(`\`fetch\` resolved to ${describe(response)}, not a Response`, "invalid_argument");
+        }
+        const text = await Promise.race([response.text(), stop]);
+        return { response, text };
+      } catch (e) {
+        if (e === TIMED_OUT) {
+          throw new AmojoTimeoutError(`${endpoint}: no answer within ${limitMs} ms (\`timeoutMs\`)`, { endpoint, timeoutMs: limitMs });
+        }
+        if (signal && signal.aborted && e === signal.reason) {
+          throw e;
+        }
+        if (e instanceof AmojoTypeError) {
+          throw e;
+        }
+        const detail = e && typeof e.message === "string" ? e.message : String(e);
+        const cause = e && e.cause && typeof e.cause.code === "string" ? ` (${e.cause.code})` : "";
+        throw new AmojoNetworkError(`${endpoint}: the request failed: ${detail}${cause}`, { endpoint }, e);
+      } finally {
+        clearTimeout(timer);
+        if (signal) {
+          signal.removeEventListener("abort", onAbort);
+        }
+      }
+    }
+
+    // The error for a non-2xx answer: with the self-check of a 403 and the clock's skew.
+    function apiError(endpoint, req, path, response, text, localMs) {
+      const status = response.status;
+      const headers = headerObject(response.headers);
+      const serverMs = headers.date === undefined ? NaN : Date.parse(headers.date);
+      const details = { status, endpoint, body: bodyValue(text), headers };
+      let message = `${endpoint}: the API answered ${status}`;
+      let skewNote = "";
+      if (Number.isFinite(serverMs)) {
+        const skew = Math.round((localMs - serverMs) / 1000);
+        if (Math.abs(skew) > SKEW_NOTICE_SECONDS) {
+          details.clockSkewSeconds = skew;
+          const window = Math.round(K.toleranceSeconds / 60);
+          skewNote = `this machine's clock is ${duration(skew)} ${skew > 0 ? "ahead of" : "behind"} the API's (its response's Date): ` +
+            (Math.abs(skew) > K.toleranceSeconds ? `the API refuses a Date more than ${window} minutes off, so every request fails until the clock is set right (NTP)` : `within the API's ${window} minutes, but set it right (NTP)`);
+        }
+      }
+      if (status === 403) {
+        const d = api.diagnoseRequest({ secret, method: req.method, path, headers: req.headers, body: req.body === undefined ? "" : req.body, now: localMs });
+        const selfCheck = { ok: d.ok, findings: d.findings, canonical: d.expectedCanonical };
+        if (!d.ok) {
+          selfCheck.reason = d.reason;
+          selfCheck.message = d.message;
+        }
+        details.selfCheck = selfCheck;
+        if (details.clockSkewSeconds !== undefined && Math.abs(details.clockSkewSeconds) > K.toleranceSeconds) {
+          message += `: the signature was refused because ${skewNote}`;
+          skewNote = "";
+        } else if (d.ok) {
+          message += ": the signature was refused, yet the request as sent verifies here with the same secret: the API holds another secret for this channel (check `secret` and `channelId`), or something between rewrote the request (a proxy)";
+        } else {
+          message += `: the signature was refused, and the request as sent does not verify here either (${d.reason}: ${d.message})`;
+        }
+      }
+      if (skewNote !== "") {
+        message += `; ${skewNote}`;
+      }
+      const excerpt = bodyExcerpt(text);
+      if (excerpt !== "") {
+        message += `; its body: ${excerpt}`;
+      }
+      return new AmojoApiError(message, details);
+    }
+
+    function warn(list, endpoint, part, issues) {
+      for (const issue of issues) {
+        const w = { ...issue, part, endpoint };
+        list.push(w);
+        if (onWarning !== undefined) {
+          onWarning(w);
+        }
+      }
+    }
+
+    // A 2xx answer: the body typed by the endpoint, its warnings (not enumerable) beside it.
+    function result(endpoint, response, text, warnings, attempts) {
+      const status = response.status;
+      const fail = (why) => new AmojoApiError(`${endpoint}: the API answered ${status} with ${why}`, {
+        status, endpoint, body: bodyValue(text), headers: headerObject(response.headers), attempts,
+      });
+      const ruled = RESPONSE_RULES.includes(endpoint);
+      if (text.trim() === "") {
+        if (endpoint === "history") {
+          // 204: the chat has no messages.
+          return attach({ messages: [] }, warnings);
+        }
+        if (ruled) {
+          const e = fail("no body, where the docs show a JSON object");
+          e.code = "invalid_response";
+          throw e;
+        }
+        return undefined;
+      }
+      let json;
+      try {
+        json = JSON.parse(text);
+      } catch (_) {
+        if (ruled) {
+          const e = fail("a body that is not JSON");
+          e.code = "invalid_response";
+          throw e;
+        }
+        warn(warnings, endpoint, "response", [{ path: "", code: "invalid_json", message: "the response body is not JSON" }]);
+        return undefined;
+      }
+      if (!ruled) {
+        return undefined;
+      }
+      if (json === null || typeof json !== "object" || Array.isArray(json)) {
+        const e = fail("JSON that is not an object, where the docs show one");
+        e.code = "invalid_response";
+        throw e;
+      }
+      if (validating) {
+        const r = api.validate(`${endpoint}_response`, text);
+        warn(warnings, endpoint, "response", [...r.errors, ...r.warnings]);
+      }
+      return attach(json, warnings);
+    }
+
+    function attach(value, warnings) {
+      if (value !== null && typeof value === "object") {
+        Object.defineProperty(value, "warnings", { value: warnings, configurable: true });
+      }
+      return value;
+    }
+
+    function callOptions(value) {
+      const c = options(value, "options", ["signal", "timeoutMs", "retry"], false);
+      const signal = c.signal;
+      if (signal !== undefined && (signal === null || typeof signal !== "object" || typeof signal.addEventListener !== "function" || typeof signal.aborted !== "boolean")) {
+        throw argError(`\`signal\` must be an AbortSignal, got ${describe(signal)}`);
+      }
+      return {
+        signal,
+        timeoutMs: c.timeoutMs === undefined ? timeoutMs : wholeMs(c.timeoutMs, "timeoutMs", { min: 1 }),
+        retry: c.retry === undefined ? retry : retryPolicy(c.retry, "retry"),
+      };
+    }
+
+    function backoff(policy, n) {
+      const cap = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (n - 1));
+      // "Equal jitter": half the step fixed, half random, so attempts spread but still back off.
+      return Math.round(cap / 2 + Math.random() * (cap / 2));
+    }
+
+    async function call(endpoint, method, path, payload, opts) {
+      const c = callOptions(opts);
+      const warnings = [];
+      const policy = c.retry;
+      const retries = policy === false ? 0 : policy.retries;
+      // Whether an earlier attempt ended without saying if the API acted on it.
+      let unknownOutcome = false;
+      for (let n = 1; ; n++) {
+        if (c.signal && c.signal.aborted) {
+          throw c.signal.reason;
+        }
+        // Validation errors throw here, before anything is sent.
+        const req = build(method, path, payload);
+        if (n === 1) {
+          warn(warnings, endpoint, "request", req.warnings);
+        }
+        const sent = { url: req.url, method: req.method, headers: req.headers, body: req.body };
+        let got;
+        let failure;
+        try {
+          got = await attempt(sent, endpoint, c.timeoutMs, c.signal);
+        } catch (e) {
+          if (!(e instanceof AmojoTimeoutError || e instanceof AmojoNetworkError)) {
+            throw e;
+          }
+          failure = e;
+        }
+        const localMs = nowMs();
+        let delay;
+        if (got !== undefined) {
+          const status = got.response.status;
+          if (status >= 200 && status < 300) {
+            return result(endpoint, got.response, got.text, warnings, n);
+          }
+          failure = apiError(endpoint, sent, path, got.response, got.text, localMs);
+          if (status === 429) {
+            const serverMs = Date.parse(failure.headers.date);
+            delay = retryAfterMs(failure.headers["retry-after"], Number.isFinite(serverMs) ? serverMs : undefined, localMs);
+            if (delay !== undefined) {
+              failure.retryAfterMs = delay;
+            }
+          }
+        }
+        failure.attempts = n;
+        const retryable = got === undefined || RETRY_STATUSES.includes(got.response.status);
+        const repeatable = got !== undefined && got.response.status === 429 ? true : REPEATABLE[endpoint] === true;
+        const more = policy !== false && n <= retries && retryable && repeatable;
+        if (!more || (delay !== undefined && delay > policy.maxDelayMs)) {
+          if (unknownOutcome && !retryable) {
+            failure.message += ` (attempt ${n}: an earlier attempt ended without an answer, so the API may have acted on it already)`;
+          } else if (n > 1) {
+            failure.message += ` (after ${n} attempts)`;
+          }
+          throw failure;
+        }
+        if (got === undefined || got.response.status !== 429) {
+          unknownOutcome = true;
+        }
+        await sleep(delay === undefined ? backoff(policy, n) : delay, c.signal);
+      }
+    }
+
+    const segment = (value, name) => encodeURIComponent(string(value, name, { nonEmpty: true }));
+
+    function scope(scopeId) {
+      const prefix = `/v2/origin/custom/${segment(scopeId, "scopeId")}`;
+      const message = (eventType, payload, opts) => call("send_message", "POST", prefix, { event_type: eventType, payload }, opts);
+      return Object.freeze({
+        scopeId,
+        createChat: async (body, opts) => call("create_chat", "POST", `${prefix}/chats`, plainPayload(body, "body"), opts),
+        sendMessage: async (payload, opts) => message("new_message", plainPayload(payload, "payload"), opts),
+        importMessage: async (payload, opts) => {
+          const p = plainPayload(payload, "payload");
+          return message("new_message", { ...p, silent: p.silent === undefined ? true : p.silent }, opts);
+        },
+        sendComment: async (payload, opts) => {
+          const p = plainPayload(payload, "payload");
+          const post = p.message !== null && typeof p.message === "object" ? p.message.post : undefined;
+          if (post === null || typeof post !== "object") {
+            throw argError("sendComment: `payload.message.post` is required (the post commented on); a message without one is sent with sendMessage", "missing_argument");
+          }
+          return message("new_message", p, opts);
+        },
+        editMessage: async (payload, opts) => message("edit_message", plainPayload(payload, "payload"), opts),
+        updateDeliveryStatus: async (msgid, status, opts) => {
+          const path = `${prefix}/${segment(msgid, "msgid")}/delivery_status`;
+          const body = typeof status === "number" ? { status_code: status } : plainPayload(status, "status");
+          return call("delivery_status", "POST", path, body, opts);
+        },
+        history: async (conversationId, query, opts) => {
+          const q = options(query, "query", ["offset", "limit"], false);
+          const params = [];
+          for (const key of ["offset", "limit"]) {
+            if (q[key] !== undefined) {
+              if (typeof q[key] !== "number" || !Number.isSafeInteger(q[key])) {
+                throw argError(`\`${key}\` must be a whole number, got ${describe(q[key])}`);
+              }
+              params.push(`${key}=${q[key]}`);
+            }
+          }
+          const path = `${prefix}/chats/${segment(conversationId, "conversationId")}/history${params.length > 0 ? `?${params.join("&")}` : ""}`;
+          return call("history", "GET", path, undefined, opts);
+        },
+        typing: async (body, opts) => call("typing", "POST", `${prefix}/typing`, plainPayload(body, "body"), opts),
+        react: async (body, opts) => call("react", "POST", `${prefix}/react`, { ...plainPayload(body, "body"), type: "react" }, opts),
+        unreact: async (body, opts) => call("react", "POST", `${prefix}/react`, { ...plainPayload(body, "body"), type: "unreact" }, opts),
+      });
+    }
+
+    const channelPrefix = `/v2/origin/custom/${segment(channelId, "channelId")}`;
+
+    async function connect(accountId, connectOptions, opts) {
+      const account = string(accountId, "accountId", { nonEmpty: true });
+      const co = options(connectOptions, "connect options", ["title", "hookApiVersion", "isTimeWindowDisabled"], false);
+      const body = { account_id: account };
+      if (co.title !== undefined) {
+        body.title = co.title;
+      }
+      // v1 hooks are no longer sent (chat-webhooks.md): v2 unless asked otherwise.
+      body.hook_api_version = co.hookApiVersion === undefined ? "v2" : co.hookApiVersion;
+      if (co.isTimeWindowDisabled !== undefined) {
+        body.is_time_window_disabled = co.isTimeWindowDisabled;
+      }
+      const r = await call("connect", "POST", `${channelPrefix}/connect`, body, opts);
+      let scopeId = r.scope_id;
+      if (typeof scopeId !== "string" || scopeId === "") {
+        // The docs: scope_id = {channel_id}_{account_id}.
+        scopeId = `${channelId}_${account}`;
+        warn(r.warnings, "connect", "response", [{ path: "/scope_id", code: "recommended", message: `the answer has no \`scope_id\`; using \`${scopeId}\` ({channel_id}_{account_id}, as the docs say it is)` }]);
+      }
+      Object.defineProperty(r, "scope", { value: scope(scopeId), configurable: true });
+      return r;
+    }
+
+    async function disconnect(accountId, opts) {
+      const account = string(accountId, "accountId", { nonEmpty: true });
+      await call("disconnect", "DELETE", `${channelPrefix}/disconnect`, { account_id: account }, opts);
+    }
+
+    return Object.freeze({ channelId, baseUrl: base, connect, disconnect, scope });
+  };
+}
+
 // ---- the factory ------------------------------------------------------------------------
 
 /**
@@ -1643,6 +2207,8 @@ export function createApi(host) {
 
   // schemas.sendMessage etc.: one Standard Schema per endpoint, for tRPC, Hono's validator
   // and form libraries.
+  const createClient = clientFactory({ need, buildRequest, serializeBody, signRequest, validate, diagnoseRequest });
+
   const schemas = {};
   for (const endpoint of ENDPOINT_NAMES) {
     const key = endpoint.replace(/_([a-z0-9])/g, (_m, c) => c.toUpperCase());
@@ -1663,6 +2229,9 @@ export function createApi(host) {
     AmojoTypeError,
     AmojoValidationError,
     AmojoWebhookError,
+    AmojoApiError,
+    AmojoTimeoutError,
+    AmojoNetworkError,
     contentMd5,
     formatDate,
     serializeBody,
@@ -1685,5 +2254,6 @@ export function createApi(host) {
     schema,
     schemaIndex,
     schemas,
+    createClient,
   };
 }
