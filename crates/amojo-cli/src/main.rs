@@ -5,6 +5,7 @@
 //! closed stdout (`| head`) ends the process quietly instead of panicking.
 
 mod args;
+mod mock;
 mod sign;
 mod util;
 mod validate;
@@ -28,6 +29,7 @@ commands:
   validate      check a body (or method + path + body) against the documented rules
   webhook       sign | verify a hook body (X-Signature = HMAC-SHA1 of the raw body)
   endpoints     list the endpoints with method and path template
+  mock          run a local Chats API (and its inbox page) to test an integration against
   help [CMD]    this help, or a command's help (same as `amojo CMD --help`)
 
 options:
@@ -46,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "validate",
     "webhook",
     "endpoints",
+    "mock",
     "help",
     "version",
 ];
@@ -58,6 +61,7 @@ fn help_of(cmd: &str) -> Option<&'static str> {
         "validate" => validate::VALIDATE_USAGE,
         "webhook" => verify::WEBHOOK_USAGE,
         "endpoints" => validate::ENDPOINTS_USAGE,
+        "mock" => mock::USAGE,
         "help" | "version" => USAGE,
         _ => return None,
     })
@@ -91,6 +95,7 @@ fn run(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
         "validate" => validate::run_validate(rest, out),
         "webhook" => verify::run_webhook(rest, out),
         "endpoints" => validate::run_endpoints(rest, out),
+        "mock" => mock::run(rest, out),
         "-V" | "--version" | "version" => version(out),
         "-h" | "--help" => {
             out.write_all(USAGE.as_bytes())?;
@@ -113,10 +118,12 @@ fn run(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
     }
 }
 
-/// Every secret that could appear in a message: `--secret` values and `AMOJO_SECRET`.
+/// Every secret that could appear in a message: `--secret` values, the SECRET of
+/// `amojo mock --channel ID=SECRET`, and `AMOJO_SECRET`.
 fn known_secrets(argv: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let mut it = argv.iter();
+    let channel_secret = |v: &str| v.split_once('=').map(|(_, s)| s.to_owned());
     while let Some(a) = it.next() {
         if a == "--secret" {
             if let Some(v) = it.next() {
@@ -124,6 +131,12 @@ fn known_secrets(argv: &[String]) -> Vec<String> {
             }
         } else if let Some(v) = a.strip_prefix("--secret=") {
             out.push(v.to_owned());
+        } else if a == "--channel" {
+            if let Some(v) = it.next() {
+                out.extend(channel_secret(v));
+            }
+        } else if let Some(v) = a.strip_prefix("--channel=") {
+            out.extend(channel_secret(v));
         }
     }
     if let Some(s) = util::env_secret() {
