@@ -26,7 +26,8 @@ use serde_json::{Map, Value, json};
 
 use crate::ids::{fnv1a, format_uuid};
 use crate::state::{
-    Chat, Delivery, Kind, Msg, Reaction, Scope, User, default_bot_id, type_index, type_name,
+    Chat, Delivery, HashMap, Kind, Msg, Reaction, Scope, User, default_bot_id, type_index,
+    type_name,
 };
 use crate::{Emulator, Request};
 
@@ -430,10 +431,10 @@ impl Emulator {
                     connected: false,
                     manager: 0,
                     bot: 0,
-                    users_by_id: Default::default(),
-                    users_by_client: Default::default(),
-                    chats_by_conv: Default::default(),
-                    msgs_by_ref: Default::default(),
+                    users_by_id: HashMap::default(),
+                    users_by_client: HashMap::default(),
+                    chats_by_conv: HashMap::default(),
+                    msgs_by_ref: HashMap::default(),
                 });
                 let manager = st.new_user(i, Kind::Manager, "Manager");
                 let bot = st.add_user(User {

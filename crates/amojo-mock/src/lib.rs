@@ -1,17 +1,4 @@
-//! A sans-IO emulator of the amoCRM Chats API: the server an integration talks to.
-//!
-//! No sockets, no clock, no files: a host (the CLI's `amojo mock`, the npm package's
-//! `amojo-kit/mock`) hands it each HTTP request with the time, and gets back the response
-//! and the signed hooks to deliver. Manager actions (a reply, typing, a reaction, a chat the
-//! manager starts) go in through [`Emulator::control`], the same JSON both hosts serve under
-//! `/_mock/`. Verification and validation are the core's (`amojo-kit`), under the fidelity
-//! policy: what the live API accepts is accepted.
-//!
-//! State: channels (id, secret, hook URL, bot id), connected accounts and their scopes,
-//! chats (the integration's `conversation_id` ↔ the emulator's chat id), participants
-//! (`id` / `client_id` ↔ ids), messages (`msgid` ↔ `ref_id`, timestamps, delivery status,
-//! reactions, edits), comments; and a bounded log of recent requests.
-
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(test),
