@@ -9,14 +9,15 @@ demo: pkg
 	node examples/node-demo.mjs
 
 ## test: everything: `check`, the wasm exports under Node, the npm package's tests, the
-## playground in Chromium, the runtime/bundler matrix, the framework recipes, the schema
-## cross-check and a fuzz smoke run
+## playground in Chromium, the runtime/bundler matrix, the framework recipes, `amojo mock` end
+## to end (on the debug binary `check` built), the schema cross-check and a fuzz smoke run
 test: check
 	$(MAKE) test-wasm pkg
 	node --test tests/js/
 	node --test tests/e2e/
 	node tests/runtimes/run.mjs
 	node tests/frameworks/run.mjs
+	python3 tests/mock_e2e.py target/debug/amojo
 	$(PY) tests/schema_crosscheck.py
 	$(MAKE) fuzz-smoke
 
@@ -101,6 +102,14 @@ test-runtimes: pkg
 .PHONY: test-frameworks
 test-frameworks: pkg
 	node tests/frameworks/run.mjs $(if $(ONLY),--only $(ONLY))
+
+## test-mock: `amojo mock` end to end over HTTP, signed by an independent Python signer
+## (tests/mock_e2e.py, stdlib only), on the release binary. (`make test` runs it on the debug
+## binary that `check` builds: the same code, without 1½ minutes of LTO on 2 cores.)
+.PHONY: test-mock
+test-mock: setup-rust
+	$(CARGO) build --locked --release -p amojo-cli
+	python3 tests/mock_e2e.py target/release/amojo
 
 ## test-wasm: the wasm exports under Node (wasm-bindgen-test)
 test-wasm: setup-wasm

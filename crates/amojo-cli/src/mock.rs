@@ -536,11 +536,7 @@ async fn read_body(req: hyper::Request<Incoming>, limit: usize) -> Result<Bytes,
 
 fn body_refusal(e: &BodyError, limit: usize) -> (u16, &'static str, String) {
     match e {
-        BodyError::TooLarge => (
-            413,
-            "body_too_large",
-            format!("the body is over {limit} bytes"),
-        ),
+        BodyError::TooLarge => (413, "too_large", format!("the body is over {limit} bytes")),
         BodyError::Slow => (
             408,
             "body_timeout",
