@@ -47,6 +47,8 @@ setup-rust:
 # ---- WebAssembly package ------------------------------------------------------------------
 WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/amojo_wasm.wasm
+# amojo-kit/mock's emulator: a module of its own, so the main .wasm does not carry it.
+MOCK_WASM := target/$(WASM_TARGET)/release/amojo_mock_wasm.wasm
 # The bindgen CLI must equal the wasm-bindgen crate pinned in Cargo.lock.
 BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
 TOOLS := $(CURDIR)/target/tools
@@ -70,15 +72,20 @@ setup-wasm: setup-rust
 	@$(PY) -c 'import jsonschema' 2>/dev/null || { python3 -m venv $(TOOLS)/py && \
 	  $(TOOLS)/py/bin/pip install --quiet --disable-pip-version-check jsonschema==4.23.0; }
 
-## pkg: build the npm package into pkg/ (Node CJS + ESM, browsers)
+## pkg: build the npm package into pkg/ (Node CJS + ESM, browsers; amojo-kit/mock)
+# The mock's crate builds in a cargo invocation of its own: in one invocation with
+# amojo-wasm, features would be unified across both and could change the main .wasm.
 pkg: setup-wasm
 	$(CARGO) build --locked -p amojo-wasm --lib --release --target $(WASM_TARGET)
+	$(CARGO) build --locked -p amojo-mock-wasm --lib --release --target $(WASM_TARGET)
 	rm -rf target/bindgen
 	wasm-bindgen --target web --out-dir target/bindgen/web --out-name amojo_kit $(WASM)
 	wasm-bindgen --target nodejs --out-dir target/bindgen/node --out-name amojo_kit $(WASM)
-	for d in web node; do $(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-	  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-	  target/bindgen/$$d/amojo_kit_bg.wasm -o target/bindgen/$$d/amojo_kit_bg.wasm; done
+	wasm-bindgen --target nodejs --out-dir target/bindgen/mock --out-name amojo_mock $(MOCK_WASM)
+	for f in web/amojo_kit node/amojo_kit mock/amojo_mock; do $(WASM_OPT) -Oz --enable-bulk-memory \
+	  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+	  --enable-reference-types --enable-multivalue \
+	  target/bindgen/$${f}_bg.wasm -o target/bindgen/$${f}_bg.wasm; done
 	node scripts/assemble-pkg.mjs
 
 ## playground: build the npm package and the playground, serve it on http://127.0.0.1:8080 (PORT=…)

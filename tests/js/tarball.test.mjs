@@ -19,7 +19,7 @@ test("npm pack → npm install --offline → require, import, types", { timeout:
     const files = info.files.map((f) => f.path).sort();
     const schemaFiles = fs.readdirSync(path.join(pkgDir, "schemas")).filter((f) => f.endsWith(".json")).map((f) => `schemas/${f}`);
     assert.ok(schemaFiles.includes("schemas/index.json") && schemaFiles.includes("schemas/send_message.json"), schemaFiles.join(", "));
-    const expected = ["package.json", "README.md", "LICENSE", "index.cjs", "index.mjs", "web.mjs", "inline.mjs", "workerd.mjs", "index.d.ts", "index.d.mts", "web.d.mts", "payloads.d.ts", "lib/api.cjs", "lib/api.mjs", "lib/schemas.cjs", "lib/schemas.mjs", "wasm/amojo_kit_bg.wasm", "wasm/bytes.cjs", "wasm/node.cjs", "wasm/web.mjs", ...schemaFiles];
+    const expected = ["package.json", "README.md", "LICENSE", "index.cjs", "index.mjs", "web.mjs", "inline.mjs", "workerd.mjs", "index.d.ts", "index.d.mts", "web.d.mts", "payloads.d.ts", "mock.mjs", "mock.cjs", "mock.d.ts", "mock.d.mts", "lib/api.cjs", "lib/api.mjs", "lib/schemas.cjs", "lib/schemas.mjs", "wasm/amojo_kit_bg.wasm", "wasm/bytes.cjs", "wasm/node.cjs", "wasm/web.mjs", "wasm/mock/glue.cjs", "wasm/mock/bytes.cjs", ...schemaFiles];
     for (const f of expected) {
       assert.ok(files.includes(f), `the tarball lacks ${f}: ${files.join(", ")}`);
     }
