@@ -24,6 +24,7 @@ use amojo_kit::{
 };
 use serde_json::{Map, Value, json};
 
+use crate::doc::{self, J};
 use crate::ids::{fnv1a, format_uuid};
 use crate::state::{
     Chat, Delivery, HashMap, Kind, Msg, Reaction, Scope, User, default_bot_id, type_index,
@@ -103,15 +104,6 @@ fn invalid(path: &str, code: &'static str, message: impl Into<String>) -> Answer
         reason: Some(code),
         errors: vec![json!({ "path": path, "code": code, "message": message.into() })],
     }
-}
-
-/// A string field (null counts as absent, SPEC §5.3).
-pub(crate) fn get_str<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
-    v.get(k).and_then(Value::as_str)
-}
-
-fn get_i64(v: &Value, k: &str) -> Option<i64> {
-    v.get(k).and_then(Value::as_i64)
 }
 
 /// `%XX` decoding of a path segment (invalid escapes stay as written).
@@ -329,9 +321,9 @@ impl Emulator {
             return o;
         }
         let body = if endpoint == Endpoint::History {
-            Value::Null
+            J::Null
         } else {
-            match serde_json::from_slice::<Value>(req.body) {
+            match doc::parse(req.body) {
                 Ok(v) => v,
                 Err(e) => {
                     let errors = vec![json!({
@@ -401,17 +393,17 @@ impl Emulator {
 
     // ---- connect and disconnect ---------------------------------------------------------
 
-    fn connect(&mut self, channel: usize, body: &Value) -> (Answer, String) {
+    fn connect(&mut self, channel: usize, body: &J<'_>) -> (Answer, String) {
         let ch = &self.channels[channel];
-        let account_id = get_str(body, "account_id").unwrap_or("");
+        let account_id = body.str_at("account_id").unwrap_or("");
         let scope_id = format!("{}_{account_id}", ch.id);
         // «По умолчанию – имя канала»: the emulator knows the channel by its id only.
-        let title = get_str(body, "title").unwrap_or(&ch.id).to_owned();
+        let title = body.str_at("title").unwrap_or(&ch.id).to_owned();
         // «По умолчанию v1».
-        let version = get_str(body, "hook_api_version").unwrap_or("v1").to_owned();
+        let version = body.str_at("hook_api_version").unwrap_or("v1").to_owned();
         let no_window = body
             .get("is_time_window_disabled")
-            .and_then(Value::as_bool)
+            .and_then(J::as_bool)
             .unwrap_or(false);
         let bot_id = ch.bot_id.clone().unwrap_or_else(|| default_bot_id(&ch.id));
         let st = &mut self.state;
@@ -472,8 +464,8 @@ impl Emulator {
     /// 200 without a body («Метод не возвращает тела ответа»). Disconnecting an account that
     /// is not connected also answers 200 (the docs' 404 is for a channel that does not
     /// exist); the log's reason says `not_connected`.
-    fn disconnect(&mut self, channel: usize, body: &Value) -> (Answer, String) {
-        let account_id = get_str(body, "account_id").unwrap_or("");
+    fn disconnect(&mut self, channel: usize, body: &J<'_>) -> (Answer, String) {
+        let account_id = body.str_at("account_id").unwrap_or("");
         let scope_id = format!("{}_{account_id}", self.channels[channel].id);
         let st = &mut self.state;
         let answer = match st.scope_of(&scope_id) {
@@ -496,14 +488,14 @@ impl Emulator {
     fn participant(
         &mut self,
         scope: u32,
-        p: &Value,
+        p: &J<'_>,
         path: &str,
         role: &str,
     ) -> Result<u32, Answer> {
         let st = &mut self.state;
         let sc = &st.scopes[scope as usize];
-        let id = get_str(p, "id");
-        let user = if let Some(r) = get_str(p, "ref_id") {
+        let id = p.str_at("id");
+        let user = if let Some(r) = p.str_at("ref_id") {
             let Some(&u) = sc.users_by_id.get(r) else {
                 return Err(invalid(
                     &format!("{path}/ref_id"),
@@ -569,14 +561,9 @@ impl Emulator {
     /// `{id, user{id, client_id?, name, avatar, phone?, email?}}`; the same
     /// `conversation_id` again answers the same chat («если для conversation_id чат уже
     /// существует, вернет его id»).
-    fn create_chat(&mut self, scope: u32, body: &Value, now_ms: i64) -> Answer {
-        let conv = get_str(body, "conversation_id").unwrap_or("");
-        let user = match self.participant(
-            scope,
-            body.get("user").unwrap_or(&Value::Null),
-            "/user",
-            "user",
-        ) {
+    fn create_chat(&mut self, scope: u32, body: &J<'_>, now_ms: i64) -> Answer {
+        let conv = body.str_at("conversation_id").unwrap_or("");
+        let user = match self.participant(scope, body.at("user"), "/user", "user") {
             Ok(u) => u,
             Err(a) => return a,
         };
@@ -587,7 +574,7 @@ impl Emulator {
         let chat = match existing {
             Some(c) => c,
             None => {
-                let source = body.get("source").and_then(|s| get_str(s, "external_id"));
+                let source = body.get("source").and_then(|s| s.str_at("external_id"));
                 self.new_chat(scope, Some(conv), user, source, now_ms)
             }
         };
@@ -618,12 +605,12 @@ impl Emulator {
     fn message_chat(
         &mut self,
         scope: u32,
-        payload: &Value,
+        payload: &J<'_>,
         client: u32,
         now_ms: i64,
     ) -> Result<u32, Answer> {
-        let conv = get_str(payload, "conversation_id");
-        if let Some(r) = get_str(payload, "conversation_ref_id") {
+        let conv = payload.str_at("conversation_id");
+        if let Some(r) = payload.str_at("conversation_ref_id") {
             let Some(c) = self.state.chat_by_ref(scope, r) else {
                 return Err(invalid(
                     "/payload/conversation_ref_id",
@@ -660,17 +647,15 @@ impl Emulator {
         if let Some(&c) = self.state.scopes[scope as usize].chats_by_conv.get(conv) {
             return Ok(c);
         }
-        let source = payload
-            .get("source")
-            .and_then(|s| get_str(s, "external_id"));
+        let source = payload.get("source").and_then(|s| s.str_at("external_id"));
         Ok(self.new_chat(scope, Some(conv), client, source, now_ms))
     }
 
     // ---- messages -----------------------------------------------------------------------
 
-    fn send_message(&mut self, scope: u32, body: &Value, now_ms: i64) -> Answer {
-        let payload = body.get("payload").unwrap_or(&Value::Null);
-        let result = match get_str(body, "event_type") {
+    fn send_message(&mut self, scope: u32, body: &J<'_>, now_ms: i64) -> Answer {
+        let payload = body.at("payload");
+        let result = match body.str_at("event_type") {
             Some("edit_message") => self.edit_message(scope, payload, now_ms),
             _ => self.new_message(scope, payload, now_ms),
         };
@@ -683,20 +668,14 @@ impl Emulator {
     /// A new message (incoming from the client, outgoing from a manager or the bot, an
     /// import with `silent`, a comment with `message.post`). The same `msgid` again answers
     /// the message stored the first time and changes nothing.
-    fn new_message(&mut self, scope: u32, payload: &Value, now_ms: i64) -> Result<u32, Answer> {
-        let Some(msgid) = get_str(payload, "msgid") else {
+    fn new_message(&mut self, scope: u32, payload: &J<'_>, now_ms: i64) -> Result<u32, Answer> {
+        let Some(msgid) = payload.str_at("msgid") else {
             return Err(invalid("/payload/msgid", "required", "`msgid` is required"));
         };
         if let Some(m) = self.state.msg_by_ref(scope, msgid) {
             return Ok(m);
         }
-        let null = Value::Null;
-        let sender = self.participant(
-            scope,
-            payload.get("sender").unwrap_or(&null),
-            "/payload/sender",
-            "sender",
-        )?;
+        let sender = self.participant(scope, payload.at("sender"), "/payload/sender", "sender")?;
         let receiver = match payload.get("receiver") {
             Some(r) if r.is_object() => {
                 Some(self.participant(scope, r, "/payload/receiver", "receiver")?)
@@ -704,24 +683,23 @@ impl Emulator {
             _ => None,
         };
         let chat = self.message_chat(scope, payload, receiver.unwrap_or(sender), now_ms)?;
-        let message = payload.get("message").unwrap_or(&null);
-        let kind = get_str(message, "type").and_then(type_index).unwrap_or(0);
-        let text = get_str(message, "text").unwrap_or("");
+        let message = payload.at("message");
+        let kind = message.str_at("type").and_then(type_index).unwrap_or(0);
+        let text = message.str_at("text").unwrap_or("");
         let mut extra = Map::new();
-        if let Some(m) = message.as_object() {
-            for (k, v) in m {
-                if k != "type" && k != "text" && !v.is_null() {
-                    extra.insert(k.clone(), v.clone());
-                }
+        for (k, v) in message.pairs() {
+            if k != "type" && k != "text" && !v.is_null() {
+                extra.insert(k.to_string(), v.to_value());
             }
         }
         for k in ["reply_to", "forwards"] {
             if let Some(v) = payload.get(k).filter(|v| !v.is_null()) {
-                extra.insert(k.to_owned(), v.clone());
+                extra.insert(k.to_owned(), v.to_value());
             }
         }
-        let msec = get_i64(payload, "msec_timestamp")
-            .or_else(|| get_i64(payload, "timestamp").map(|s| s.saturating_mul(1000)))
+        let msec = payload
+            .i64_at("msec_timestamp")
+            .or_else(|| payload.i64_at("timestamp").map(|s| s.saturating_mul(1000)))
             .unwrap_or(now_ms);
         let seed = self.state.scopes[scope as usize].seed;
         let id = self.state.mint(seed);
@@ -735,10 +713,7 @@ impl Emulator {
             kind,
             text: text.into(),
             extra: (!extra.is_empty()).then(|| Box::new(extra)),
-            silent: payload
-                .get("silent")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            silent: payload.get("silent").and_then(J::as_bool).unwrap_or(false),
             delivery: None,
             reactions: Vec::new(),
             edits: 0,
@@ -751,9 +726,9 @@ impl Emulator {
     /// both, `msgid` becomes the message's integration id («Если при редактировании
     /// сообщения передан вместе с id, то msgid будет установлен…»). An unknown message is a
     /// 400 (`message_not_found`): the send table lists 200/403/400 only.
-    fn edit_message(&mut self, scope: u32, payload: &Value, now_ms: i64) -> Result<u32, Answer> {
-        let id = get_str(payload, "id");
-        let msgid = get_str(payload, "msgid");
+    fn edit_message(&mut self, scope: u32, payload: &J<'_>, now_ms: i64) -> Result<u32, Answer> {
+        let id = payload.str_at("id");
+        let msgid = payload.str_at("msgid");
         let m = match (id, msgid) {
             (Some(id), _) => self.state.msg_by_amo_id(scope, id).ok_or_else(|| {
                 invalid(
@@ -790,8 +765,7 @@ impl Emulator {
                 None => self.state.set_ref_id(m, r),
             }
         }
-        let null = Value::Null;
-        let message = payload.get("message").unwrap_or(&null);
+        let message = payload.at("message");
         let delivery = message
             .get("delivery_status")
             .filter(|v| v.is_object())
@@ -803,21 +777,19 @@ impl Emulator {
                 "the message is gone",
             ));
         };
-        if let Some(k) = get_str(message, "type").and_then(type_index) {
+        if let Some(k) = message.str_at("type").and_then(type_index) {
             msg.kind = k;
         }
-        if let Some(t) = get_str(message, "text") {
+        if let Some(t) = message.str_at("text") {
             msg.text = t.into();
         }
-        if let Some(fields) = message.as_object() {
-            for (k, v) in fields {
-                if matches!(k.as_str(), "type" | "text" | "delivery_status") || v.is_null() {
-                    continue;
-                }
-                msg.extra
-                    .get_or_insert_with(Default::default)
-                    .insert(k.clone(), v.clone());
+        for (k, v) in message.pairs() {
+            if matches!(k.as_ref(), "type" | "text" | "delivery_status") || v.is_null() {
+                continue;
             }
+            msg.extra
+                .get_or_insert_with(Default::default)
+                .insert(k.to_string(), v.to_value());
         }
         if let Some(d) = delivery {
             msg.delivery = Some(Box::new(delivery_of(d, now_ms)));
@@ -830,7 +802,7 @@ impl Emulator {
     /// 200 without a body for a message of the scope (by amoCRM's id, the path's
     /// `{msgid}` as hooks carry it, or by the integration's msgid); 404 otherwise («404
     /// Сообщения не существует»).
-    fn delivery_status(&mut self, scope: u32, msgid: &str, body: &Value, now_ms: i64) -> Answer {
+    fn delivery_status(&mut self, scope: u32, msgid: &str, body: &J<'_>, now_ms: i64) -> Answer {
         let decoded = percent_decode(msgid);
         let st = &mut self.state;
         let found = [msgid, decoded.as_str()].into_iter().find_map(|id| {
@@ -898,9 +870,9 @@ impl Emulator {
 
     /// 204 («Событие принято»), known chat or not (the table has no other status); the
     /// chat shows the client typing until now + `duration_ms` (default 5000).
-    fn typing(&mut self, scope: u32, body: &Value, now_ms: i64) -> Answer {
-        let conv = get_str(body, "conversation_id").unwrap_or("");
-        let duration = get_i64(body, "duration_ms").unwrap_or(5000);
+    fn typing(&mut self, scope: u32, body: &J<'_>, now_ms: i64) -> Answer {
+        let conv = body.str_at("conversation_id").unwrap_or("");
+        let duration = body.i64_at("duration_ms").unwrap_or(5000);
         let sc = &self.state.scopes[scope as usize];
         match sc.chats_by_conv.get(conv).copied() {
             Some(c) => {
@@ -916,12 +888,12 @@ impl Emulator {
     /// 200 without a body for a message of the chat named; 404 (`chat_not_found`,
     /// `message_not_found`) otherwise («404 Сообщение не существует»). `react` sets the
     /// user's reaction (one per user), `unreact` removes it.
-    fn react(&mut self, scope: u32, body: &Value) -> Answer {
+    fn react(&mut self, scope: u32, body: &J<'_>) -> Answer {
         let st = &mut self.state;
         let sc = &st.scopes[scope as usize];
         let chat = match (
-            get_str(body, "conversation_id"),
-            get_str(body, "conversation_ref_id"),
+            body.str_at("conversation_id"),
+            body.str_at("conversation_ref_id"),
         ) {
             (Some(c), _) if sc.chats_by_conv.contains_key(c) => sc.chats_by_conv.get(c).copied(),
             (_, Some(r)) => st.chat_by_ref(scope, r),
@@ -933,16 +905,17 @@ impl Emulator {
                 "no chat of this scope has this conversation id",
             );
         };
-        let msg = get_str(body, "id")
+        let msg = body
+            .str_at("id")
             .and_then(|id| st.msg_by_amo_id(scope, id))
-            .or_else(|| get_str(body, "msgid").and_then(|r| st.msg_by_ref(scope, r)));
+            .or_else(|| body.str_at("msgid").and_then(|r| st.msg_by_ref(scope, r)));
         let Some(m) = msg.filter(|&m| st.msgs.get(m as usize).is_some_and(|x| x.chat == chat))
         else {
             return not_found("message_not_found", "the chat has no message with this id");
         };
-        let user = body.get("user").unwrap_or(&Value::Null);
+        let user = body.at("user");
         let sc = &st.scopes[scope as usize];
-        let user_id: Box<str> = match (get_str(user, "ref_id"), get_str(user, "id")) {
+        let user_id: Box<str> = match (user.str_at("ref_id"), user.str_at("id")) {
             (Some(r), _) => r.into(),
             (None, Some(id)) => sc
                 .users_by_client
@@ -951,8 +924,8 @@ impl Emulator {
                 .map_or_else(|| id.into(), |u| u.id.clone()),
             (None, None) => "".into(),
         };
-        let emoji = get_str(body, "emoji").unwrap_or("");
-        let unreact = get_str(body, "type") == Some("unreact");
+        let emoji = body.str_at("emoji").unwrap_or("");
+        let unreact = body.str_at("type") == Some("unreact");
         if let Some(msg) = st.msgs.get_mut(m as usize) {
             set_reaction(&mut msg.reactions, user_id, emoji, unreact);
         }
@@ -975,32 +948,33 @@ pub(crate) fn set_reaction(
     }
 }
 
-fn delivery_of(d: &Value, now_ms: i64) -> Delivery {
+fn delivery_of(d: &J<'_>, now_ms: i64) -> Delivery {
     Delivery {
-        status: get_i64(d, "status_code")
-            .or_else(|| get_i64(d, "delivery_status"))
+        status: d
+            .i64_at("status_code")
+            .or_else(|| d.i64_at("delivery_status"))
             .unwrap_or(0),
-        error_code: get_i64(d, "error_code"),
-        error: get_str(d, "error").map(str::to_owned),
+        error_code: d.i64_at("error_code"),
+        error: d.str_at("error").map(str::to_owned),
         time_ms: now_ms,
     }
 }
 
-fn update_profile(u: &mut User, p: &Value) {
-    if let Some(n) = get_str(p, "name") {
+fn update_profile(u: &mut User, p: &J<'_>) {
+    if let Some(n) = p.str_at("name") {
         n.clone_into(&mut u.name);
     }
-    if let Some(a) = get_str(p, "avatar") {
+    if let Some(a) = p.str_at("avatar") {
         a.clone_into(&mut u.avatar);
     }
-    if let Some(l) = get_str(p, "profile_link") {
+    if let Some(l) = p.str_at("profile_link") {
         l.clone_into(&mut u.profile_link);
     }
     if let Some(profile) = p.get("profile") {
-        if let Some(ph) = get_str(profile, "phone") {
+        if let Some(ph) = profile.str_at("phone") {
             ph.clone_into(&mut u.phone);
         }
-        if let Some(e) = get_str(profile, "email") {
+        if let Some(e) = profile.str_at("email") {
             e.clone_into(&mut u.email);
         }
     }

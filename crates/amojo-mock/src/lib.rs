@@ -7,6 +7,7 @@
 
 mod api;
 mod control;
+mod doc;
 mod hooks;
 mod ids;
 mod state;
@@ -366,21 +367,28 @@ impl Emulator {
         saved: &[u8],
     ) -> Result<Emulator, ConfigError> {
         check_channels(&channels)?;
-        let value: Value = serde_json::from_slice(saved)
-            .map_err(|e| ConfigError::BadState(format!("not JSON: {e}")))?;
-        if value.get("format").and_then(Value::as_str) != Some(state::FORMAT) {
+        /// The envelope, read first: a state of another format or version is refused as
+        /// such, not by the first field it lacks.
+        #[derive(serde::Deserialize)]
+        struct Envelope {
+            format: Option<String>,
+            version: Option<u64>,
+        }
+        let envelope: Envelope = serde_json::from_slice(saved)
+            .map_err(|e| ConfigError::BadState(format!("not a JSON object: {e}")))?;
+        if envelope.format.as_deref() != Some(state::FORMAT) {
             return Err(ConfigError::BadState(format!(
                 "its format is not `{}`",
                 state::FORMAT
             )));
         }
-        if value.get("version").and_then(Value::as_u64) != Some(u64::from(state::VERSION)) {
+        if envelope.version != Some(u64::from(state::VERSION)) {
             return Err(ConfigError::BadState(format!(
                 "it is not version {} of the format",
                 state::VERSION
             )));
         }
-        let saved: Saved = serde_json::from_value(value)
+        let saved: Saved = serde_json::from_slice(saved)
             .map_err(|e| ConfigError::BadState(format!("not this emulator's state: {e}")))?;
         let log_seq = saved.log_seq;
         let state = State::from_saved(saved, &channels).map_err(ConfigError::BadState)?;
