@@ -48,7 +48,8 @@ impl std::fmt::Debug for Channel {
 /// How the emulator judges requests.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// The Date window, in seconds either side of now (the API's: 900).
+    /// The Date window, in seconds either side of now (the API's: 900). 0: no clock check
+    /// (the core's `VerifyOptions` meaning).
     pub tolerance_secs: u64,
     /// Put the diagnosis (expected canonical string, which component differs) in 403
     /// bodies. For test secrets only: it shows the expected signature.
@@ -118,9 +119,14 @@ pub struct LogEntry {
     pub status: u16,
     /// The endpoint the route selects, when one does.
     pub endpoint: Option<&'static str>,
-    /// The verification reason of a 403 (`signature_mismatch`, …), or another refusal's code.
+    /// The verification reason of a 403 (`signature_mismatch`, …), or another refusal's code
+    /// (`unknown_route`, `method_not_allowed`, `too_large`, `channel_not_found`,
+    /// `scope_not_found`, `invalid_request`, `user_not_found`, `message_not_found`, …), or
+    /// why a 2xx without a body answered so (`chat_not_found`, `no_messages`,
+    /// `offset_past_end`, `not_connected`).
     pub reason: Option<String>,
-    /// The validator's errors of a 400 (path, code, message).
+    /// The validator's errors of a 400 (path, code, message, and the code's parameters), or
+    /// the state's one error (`user_not_found`, `chat_not_found`, …).
     pub errors: Vec<Value>,
     /// The diagnosis of a 403 (with `Options::diagnose`).
     pub diagnosis: Option<Value>,

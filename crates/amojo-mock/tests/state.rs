@@ -260,3 +260,12 @@ fn a_channel_without_a_bot_id_gets_a_derived_one() {
     let h = post(&mut em, &scope_path(""), &m);
     assert_eq!(h.response.status, 200, "{}", body(&h));
 }
+
+/// Hosts keep the emulator behind a lock shared by threads.
+#[test]
+fn the_emulator_can_be_shared_between_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Emulator>();
+    send_sync::<amojo_mock::Handled>();
+    send_sync::<amojo_mock::Control>();
+}
