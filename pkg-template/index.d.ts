@@ -908,7 +908,7 @@ export interface RetryOptions {
   retries?: number;
   /** The first wait, in ms; it doubles with each repeat (half of it random). Default 500. */
   minDelayMs?: number;
-  /** The longest wait, in ms. A 429 whose `Retry-After` asks for longer ends the retries
+  /** The longest wait, in ms. A 429 or 503 whose `Retry-After` asks for longer ends the retries
    * (the error carries `retryAfterMs`). Default 15000. */
   maxDelayMs?: number;
 }
@@ -1033,7 +1033,7 @@ export class AmojoApiError extends Error {
   /** When the answer's Date is more than a minute from the local clock: how far the local
    * clock is ahead of the API's (negative: behind), in seconds. */
   clockSkewSeconds?: number;
-  /** 429: the wait its `Retry-After` asked for, in ms. */
+  /** 429, 503: the wait its `Retry-After` asked for, in ms. */
   retryAfterMs?: number;
 }
 

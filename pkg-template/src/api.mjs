@@ -1177,7 +1177,7 @@ function clientFactory(api) {
             return result(endpoint, got.response, got.text, warnings, n);
           }
           failure = apiError(endpoint, sent, path, got.response, got.text, localMs);
-          if (status === 429) {
+          if (status === 429 || status === 503) {
             const serverMs = Date.parse(failure.headers.date);
             delay = retryAfterMs(failure.headers["retry-after"], Number.isFinite(serverMs) ? serverMs : undefined, localMs);
             if (delay !== undefined) {
