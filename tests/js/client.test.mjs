@@ -388,6 +388,30 @@ test("an answer of an unexpected shape is a warning on the result, never a throw
   }
 });
 
+test("validate: false signs and sends the body as given; the API's 400 is an AmojoApiError", async () => {
+  const mock = newMock();
+  try {
+    const fetch = recording(mock.fetch);
+    const client = createClient({ channelId: CHANNEL, secret: SECRET, fetch, validate: false, retry: FAST });
+    const { scope } = await client.connect("acc-1");
+    await assert.rejects(scope.sendMessage({ ...message("m-1", ""), sender: { id: 7, name: "Seven" } }), (e) => {
+      assert.ok(e instanceof AmojoApiError);
+      assert.equal(e.status, 400);
+      assert.equal(e.attempts, 1, "a 400 is not repeated");
+      assert.ok(Array.isArray(e.body.errors) && e.body.errors.length > 0, JSON.stringify(e.body));
+      return true;
+    });
+    assert.equal(JSON.parse(fetch.sent[1].body).payload.sender.id, 7);
+    // The newest message of an import goes with `silent: false` (the docs' advice).
+    await scope.importMessage(message("m-2", "newest", { silent: false }));
+    assert.equal(JSON.parse(fetch.sent[2].body).payload.silent, false);
+    const log = await mock.requests();
+    assert.deepEqual(log.map((r) => r.status), [200, 400, 200]);
+  } finally {
+    await mock.close();
+  }
+});
+
 test("createClient checks its options", () => {
   const bad = [
     [{ secret: SECRET }, /`channelId` is required/],
