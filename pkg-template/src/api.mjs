@@ -949,8 +949,8 @@ function clientFactory(api) {
     const onWarning = o.onWarning;
     const nowMs = () => seconds(clock(), "now()") * 1000;
 
-    // The request of one attempt: validated (once it passed, again per attempt: cheap) and
-    // signed with a Date of now.
+    // The request of one attempt: validated and signed with a Date of now. `payload` is an
+    // object on the first attempt, then the JSON text it gave (the same bytes every time).
     function build(method, path, payload) {
       const date = nowMs();
       if (validating) {
@@ -960,7 +960,7 @@ function clientFactory(api) {
         }
         return api.buildRequest(input);
       }
-      const body = payload === undefined ? "" : api.serializeBody(payload);
+      const body = payload === undefined ? "" : typeof payload === "string" ? payload : api.serializeBody(payload);
       const signed = api.signRequest({ secret, method, path, body, date });
       return { url: base + path, method, headers: signed.headers, body: payload === undefined ? undefined : body, warnings: [] };
     }
@@ -1149,14 +1149,16 @@ function clientFactory(api) {
       const retries = policy === false ? 0 : policy.retries;
       // Whether an earlier attempt ended without saying if the API acted on it.
       let unknownOutcome = false;
+      let body = payload;
       for (let n = 1; ; n++) {
         if (c.signal && c.signal.aborted) {
           throw c.signal.reason;
         }
         // Validation errors throw here, before anything is sent.
-        const req = build(method, path, payload);
+        const req = build(method, path, body);
         if (n === 1) {
           warn(warnings, endpoint, "request", req.warnings);
+          body = req.body;
         }
         const sent = { url: req.url, method: req.method, headers: req.headers, body: req.body };
         let got;
