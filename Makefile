@@ -118,6 +118,13 @@ test-mock: setup-rust
 	$(CARGO) build --locked --release -p amojo-cli
 	python3 tests/mock_e2e.py target/release/amojo
 
+## bench-mock: signed send_message load (wrk, from Debian) on `amojo mock` and on a bare hyper
+## server (the ceiling) in one run; requests/s, p50/p99, the ratio, RSS after 100k messages.
+## Table on stdout and in target/bench/mock.md; DOCS=1 also rewrites its docs/benchmarks.md section
+.PHONY: bench-mock
+bench-mock: setup-rust
+	node scripts/bench-mock.mjs $(if $(DOCS),--docs)
+
 ## test-wasm: the wasm exports under Node (wasm-bindgen-test)
 test-wasm: setup-wasm
 	$(CARGO) clippy --locked -p amojo-wasm --target $(WASM_TARGET) --lib --test wasm -- -D warnings

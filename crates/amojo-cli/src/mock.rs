@@ -12,8 +12,8 @@ use std::convert::Infallible;
 use std::io::{self, Write};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use amojo_mock::{Channel, Emulator, Hook, Options};
@@ -108,11 +108,11 @@ pub struct Locked {
     pub generation: u64,
 }
 
-/// Locks the emulator. A panic inside it (a bug) poisons the lock; the server keeps
-/// answering with the state as it is rather than failing every later request.
-pub fn lock(m: &Mutex<Locked>) -> MutexGuard<'_, Locked> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+/// The emulator's lock: tokio's, so that a request waiting for it lets its worker thread
+/// go on with other connections instead of putting the thread to sleep (with two workers on
+/// two cores, a blocking mutex spent more time in futex waits and context switches than in
+/// the emulator). The lock is held only around the synchronous `handle` / `control`.
+pub type StateLock = tokio::sync::Mutex<Locked>;
 
 /// The parsed command line.
 struct Config {
@@ -312,7 +312,7 @@ pub fn run(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
 
 /// Everything a request needs.
 struct Server {
-    state: Arc<Mutex<Locked>>,
+    state: Arc<StateLock>,
     persist: Option<Arc<Persist>>,
     hooks: hooks::Deliverer,
     log: Logger,
@@ -331,7 +331,7 @@ async fn serve(cfg: Config, emulator: Emulator, body_limit: usize) -> Result<u8,
     let local = listener
         .local_addr()
         .map_err(|e| CliError::Data(format!("cannot listen on {}: {e}", cfg.listen_text)))?;
-    let state = Arc::new(Mutex::new(Locked {
+    let state = Arc::new(StateLock::new(Locked {
         emulator,
         generation: 0,
     }));
@@ -408,7 +408,7 @@ async fn serve(cfg: Config, emulator: Emulator, body_limit: usize) -> Result<u8,
         () = tokio::time::sleep(SHUTDOWN_GRACE) => {}
     }
     if let Some(p) = &server.persist {
-        let generation = lock(&server.state).generation;
+        let generation = server.state.lock().await.generation;
         p.finish(generation).await;
     }
     server.log.finish();
@@ -516,16 +516,19 @@ enum BodyError {
 
 /// The body, at most `limit` bytes, within [`BODY_TIMEOUT`]. A declared length over the
 /// limit is refused before reading anything.
-async fn read_body(req: hyper::Request<Incoming>, limit: usize) -> Result<Bytes, BodyError> {
-    let declared = req
-        .headers()
+async fn read_body(
+    body: Incoming,
+    headers: &hyper::HeaderMap,
+    limit: usize,
+) -> Result<Bytes, BodyError> {
+    let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(BodyError::TooLarge);
     }
-    let body = Limited::new(req.into_body(), limit);
+    let body = Limited::new(body, limit);
     match tokio::time::timeout(BODY_TIMEOUT, body.collect()).await {
         Err(_) => Err(BodyError::Slow),
         Ok(Ok(b)) => Ok(b.to_bytes()),
@@ -561,26 +564,17 @@ fn injected_failure(n: u64, p: f64) -> bool {
 
 async fn api(s: &Arc<Server>, req: hyper::Request<Incoming>) -> Answer {
     let started = Instant::now();
-    let method = req.method().as_str().to_owned();
-    let target = req
-        .uri()
+    let (parts, body) = req.into_parts();
+    let method = parts.method.as_str();
+    let target = parts
+        .uri
         .path_and_query()
-        .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
-    let headers: Vec<(String, String)> = req
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_owned(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+        .map_or_else(|| parts.uri.path(), |p| p.as_str());
     let host_log = |status: u16, reason: &str| {
         s.log.log(&Event::Request {
             time_ms: now_ms(s.skew_ms),
-            method: &method,
-            path: &target,
+            method,
+            path: target,
             status,
             endpoint: None,
             reason: Some(reason),
@@ -588,7 +582,7 @@ async fn api(s: &Arc<Server>, req: hyper::Request<Incoming>) -> Answer {
             micros: started.elapsed().as_micros(),
         });
     };
-    let body = match read_body(req, s.body_limit).await {
+    let body = match read_body(body, &parts.headers, s.body_limit).await {
         Ok(b) => b,
         Err(e) => {
             let (status, code, message) = body_refusal(&e, s.body_limit);
@@ -608,19 +602,28 @@ async fn api(s: &Arc<Server>, req: hyper::Request<Incoming>) -> Answer {
             "service unavailable (injected by --fail-rate)",
         );
     }
-    let header_refs: Vec<(&str, &str)> = headers
+    // A header value that is not UTF-8 goes in with replacement characters (it cannot
+    // verify anyway).
+    let values: Vec<std::borrow::Cow<'_, str>> = parts
+        .headers
+        .values()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()))
+        .collect();
+    let header_refs: Vec<(&str, &str)> = parts
+        .headers
         .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .zip(&values)
+        .map(|((n, _), v)| (n.as_str(), v.as_ref()))
         .collect();
     let request = amojo_mock::Request {
-        method: &method,
-        target: &target,
+        method,
+        target,
         headers: &header_refs,
         body: &body,
     };
     let now = now_ms(s.skew_ms);
     let (handled, generation) = {
-        let mut st = lock(&s.state);
+        let mut st = s.state.lock().await;
         let handled = st.emulator.handle(&request, now);
         let changed = method != "GET" && (200..300).contains(&handled.response.status);
         if changed {
@@ -638,8 +641,8 @@ async fn api(s: &Arc<Server>, req: hyper::Request<Incoming>) -> Answer {
     let l = &handled.log;
     s.log.log(&Event::Request {
         time_ms: now,
-        method: &method,
-        path: &target,
+        method,
+        path: target,
         status: handled.response.status,
         endpoint: l.endpoint,
         reason: l.reason.as_deref(),
@@ -671,9 +674,13 @@ fn hook_event<'a>(hook: &'a Hook, outcome: &'a hooks::Outcome, skew_ms: i64) -> 
 
 async fn control(s: &Server, req: hyper::Request<Incoming>) -> Answer {
     let started = Instant::now();
-    let method = req.method().as_str().to_owned();
-    let path = req.uri().path().to_owned();
-    let body = match read_body(req, s.body_limit).await {
+    let (parts, body) = req.into_parts();
+    let method = parts.method.as_str();
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path(), |p| p.as_str());
+    let body = match read_body(body, &parts.headers, s.body_limit).await {
         Ok(b) => b,
         Err(e) => {
             let (status, code, message) = body_refusal(&e, s.body_limit);
@@ -682,8 +689,8 @@ async fn control(s: &Server, req: hyper::Request<Incoming>) -> Answer {
     };
     let now = now_ms(s.skew_ms);
     let (reply, generation) = {
-        let mut st = lock(&s.state);
-        let reply = st.emulator.control(&method, &path, &body, now);
+        let mut st = s.state.lock().await;
+        let reply = st.emulator.control(method, path, &body, now);
         let changed = method == "POST" && reply.as_ref().is_some_and(|c| c.status < 300);
         if changed {
             st.generation += 1;
@@ -714,8 +721,8 @@ async fn control(s: &Server, req: hyper::Request<Incoming>) -> Answer {
     if method != "GET" {
         s.log.log(&Event::Request {
             time_ms: now,
-            method: &method,
-            path: &path,
+            method,
+            path,
             status: reply.status,
             endpoint: None,
             reason: None,

@@ -274,6 +274,18 @@ fn tmp_dir(name: &str) -> PathBuf {
     d
 }
 
+/// The log once `pred` holds for it (lines are flushed within 10 ms), or after 5 s.
+fn log_when(m: &Mock, pred: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let log = m.log.lock().unwrap().clone();
+        if pred(&log) || Instant::now() > deadline {
+            return log;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// The server still answers: the inbox page, quickly.
 fn assert_alive(m: &Mock) {
     let t = Instant::now();
@@ -434,7 +446,7 @@ fn a_body_over_the_limit_is_413_declared_or_chunked() {
     let _ = s.read_to_end(&mut raw);
     assert_eq!(parse_response(&raw).status, 413);
     assert_alive(&m);
-    let log = m.log.lock().unwrap().clone();
+    let log = log_when(&m, |l| l.contains("too_large"));
     assert!(log.contains(" 413 ") && log.contains("too_large"), "{log}");
 }
 
@@ -563,7 +575,7 @@ fn a_hook_url_that_hangs_or_refuses_does_not_block_other_requests() {
         } else {
             assert!(waited < Duration::from_secs(3), "{waited:?}");
         }
-        let log = m.log.lock().unwrap().clone();
+        let log = log_when(&m, |l| l.contains("not delivered"));
         assert!(log.contains("hook webhook_message -> http://"), "{log}");
         assert!(log.contains("not delivered"), "{log}");
     }
@@ -741,8 +753,7 @@ fn json_log_lines_and_a_graceful_sigterm() {
     let mut m = m;
     let code = m.child.wait().unwrap();
     assert_eq!(code.code(), Some(0), "{}", m.stderr.lock().unwrap());
-    thread::sleep(Duration::from_millis(100));
-    let log = m.log.lock().unwrap().clone();
+    let log = log_when(&m, |l| l.lines().count() >= 3);
     let lines: Vec<Value> = log
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))

@@ -18,7 +18,7 @@ use std::sync::{Arc, Condvar, Mutex};
 
 use tokio::sync::watch;
 
-use super::{Locked, lock};
+use super::StateLock;
 
 /// The writer's side: what is wanted on disk, and what is.
 pub struct Persist {
@@ -32,7 +32,7 @@ pub struct Persist {
 
 impl Persist {
     /// Starts the writer thread for `path`, over the emulator in `state`.
-    pub fn start(path: PathBuf, state: Arc<Mutex<Locked>>) -> io::Result<Arc<Persist>> {
+    pub fn start(path: PathBuf, state: Arc<StateLock>) -> io::Result<Arc<Persist>> {
         let (durable, _) = watch::channel(0);
         let p = Arc::new(Persist {
             path,
@@ -69,7 +69,7 @@ impl Persist {
         self.wake.notify_one();
     }
 
-    fn run(&self, state: &Mutex<Locked>) {
+    fn run(&self, state: &StateLock) {
         let mut written = 0u64;
         let mut last_error: Option<String> = None;
         loop {
@@ -83,7 +83,8 @@ impl Persist {
                 }
             }
             let (bytes, generation) = {
-                let s = lock(state);
+                // A thread of its own, outside the runtime: it may block on the lock.
+                let s = state.blocking_lock();
                 (s.emulator.save(), s.generation)
             };
             match write_atomically(&self.path, &bytes) {
