@@ -51,7 +51,10 @@ export interface MockOptions {
   now?: () => number;
   /** Milliseconds to wait before answering each API request (default 0). */
   latencyMs?: number;
-  /** The share of API requests, 0 to 1, answered 500 `injected_failure` without being handled. */
+  /**
+   * The share of API requests, 0 to 1, answered 503 `injected_failure` without being
+   * handled: ⌊n·p⌋ of the first n, evenly spread (the same ones on every run).
+   */
   failRate?: number;
   /** The Date window, in seconds either side of now (default 900, the API's). */
   toleranceSeconds?: number;

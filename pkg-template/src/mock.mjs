@@ -293,6 +293,7 @@ export function createMock(options) {
   let closed = false;
   const servers = new Set();
   const pending = new Set();
+  let apiRequests = 0;
 
   function now() {
     const t = clock();
@@ -346,6 +347,10 @@ export function createMock(options) {
   // One call into the emulator. A trap (a bug in the emulator) poisons its instance: a new
   // one takes its place, with an empty state, and the call fails with code `internal`.
   function call(f) {
+    if (raw === null) {
+      // close() ran while this call waited (its latency, a hook).
+      throw new AmojoMockError("this mock was closed", "closed");
+    }
     try {
       return f(raw);
     } catch (e) {
@@ -413,7 +418,7 @@ export function createMock(options) {
     let answer = JSON.parse(c.body);
     if (c.hook) {
       const outcome = await deliver(c.hook);
-      const base = isPlainObject(answer) ? answer : {};
+      const base = isPlainObject(answer) ? answer : { result: answer };
       answer = { ...base, hook: base.hook ?? hookJson(c.hook), hook_status: outcome.status, hook_error: outcome.error };
     }
     return { status: c.status, answer };
@@ -431,11 +436,14 @@ export function createMock(options) {
     if (opts.latencyMs > 0) {
       await sleep(opts.latencyMs);
     }
-    if (opts.failRate > 0 && Math.random() < opts.failRate) {
+    // ⌊n·p⌋ of the first n API requests fail, evenly spread (as the CLI's --fail-rate):
+    // the same requests fail on every run.
+    const n = apiRequests++;
+    if (opts.failRate > 0 && Math.floor((n + 1) * opts.failRate) > Math.floor(n * opts.failRate)) {
       return {
-        status: 500,
+        status: 503,
         contentType: "application/json",
-        body: jsonBody({ error: "injected_failure", message: "a failure injected by the mock's `failRate`" }),
+        body: jsonBody({ error: "injected_failure", message: "service unavailable (injected by `failRate`)" }),
       };
     }
     const handled = call((r) => r.handle(method, target, flatHeaders, body, now()));

@@ -484,6 +484,12 @@ test("close() stops every server it started and the mock", async () => {
   await assert.rejects(mock.state(), (e) => e.code === "closed");
   await mock.close(); // twice is fine
   await a.close();
+  // A request waiting out its latency when close() runs fails with `closed`.
+  const slow = createMock({ channels: [{ id: CHANNEL, secret: SECRET }], latencyMs: 100 });
+  const pending = slow.fetch(signedRequest({ secret: SECRET, target: `/v2/origin/custom/${CHANNEL}/connect`, body: connectBody }));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  await slow.close();
+  await assert.rejects(pending, (e) => e instanceof AmojoMockError && e.code === "closed");
 });
 
 test("now: the emulator's clock (a skew makes a correct Date stale); latencyMs; failRate", async () => {
@@ -508,12 +514,21 @@ test("now: the emulator's clock (a skew makes a correct Date stale); latencyMs; 
   } finally {
     await slow.close();
   }
-  const failing = createMock({ channels: [{ id: CHANNEL, secret: SECRET }], failRate: 1 });
+  // failRate: ⌊n·p⌋ of the first n requests fail, evenly spread, never reaching the emulator.
+  const failing = createMock({ channels: [{ id: CHANNEL, secret: SECRET }], failRate: 0.5 });
   try {
-    const res = await failing.fetch(signedRequest({ secret: SECRET, target: `/v2/origin/custom/${CHANNEL}/connect`, body: connectBody }));
-    assert.equal(res.status, 500);
-    assert.equal((await res.json()).error, "injected_failure");
-    assert.deepEqual(await failing.requests(), [], "an injected failure never reaches the emulator");
+    const statuses = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await failing.fetch(signedRequest({ secret: SECRET, target: `/v2/origin/custom/${CHANNEL}/connect`, body: connectBody }));
+      statuses.push(res.status);
+      if (res.status === 503) {
+        assert.equal((await res.json()).error, "injected_failure");
+      }
+    }
+    assert.deepEqual(statuses, [200, 503, 200, 503, 200, 503]);
+    assert.equal((await failing.requests()).length, 3);
+    // The control API never fails.
+    assert.ok(await failing.state());
   } finally {
     await failing.close();
   }
