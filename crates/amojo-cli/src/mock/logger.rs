@@ -7,6 +7,7 @@
 //! terminal) never stalls the server: past 4 MiB waiting, lines are dropped and counted,
 //! and the count is printed once the writer gets going again.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -176,10 +177,16 @@ fn clock(time_ms: i64) -> String {
 }
 
 /// One line, no control characters: a path or a message may carry newlines.
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect()
+fn clean(s: &str) -> Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        Cow::Owned(
+            s.chars()
+                .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 fn text(event: &Event<'_>) -> String {
@@ -227,7 +234,7 @@ fn text(event: &Event<'_>) -> String {
             status,
             error,
         } => {
-            let to = url.map_or_else(|| "(no --hook-url)".to_owned(), clean);
+            let to = url.map_or(Cow::Borrowed("(no --hook-url)"), clean);
             let outcome = match (status, error) {
                 (Some(s), _) => s.to_string(),
                 (None, Some(e)) => format!("not delivered: {}", clean(e)),
