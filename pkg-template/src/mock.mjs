@@ -295,6 +295,12 @@ export function createMock(options) {
   const pending = new Set();
   let apiRequests = 0;
 
+  // The answer's Date, from the emulator's clock (with `now` skewed, as a server whose clock
+  // is off would send it): what a client reads to notice a skew.
+  function httpDate(ms) {
+    return new Date(ms).toUTCString();
+  }
+
   function now() {
     const t = clock();
     if (typeof t !== "number" || !Number.isFinite(t)) {
@@ -471,7 +477,10 @@ export function createMock(options) {
     }
     const body = await readCapped(request.body, cap);
     const out = await serve(request.method, url.pathname + url.search, flat, body);
-    const headers = out.contentType ? { "content-type": out.contentType } : {};
+    const headers = { date: httpDate(now()) };
+    if (out.contentType) {
+      headers["content-type"] = out.contentType;
+    }
     return new Response(out.body.length === 0 ? null : out.body, { status: out.status, headers });
   }
 
@@ -521,7 +530,7 @@ export function createMock(options) {
     // The request-target as sent (origin-form); an absolute-form target loses its origin.
     const target = req.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?]*/i, "") || "/";
     const out = await serve(req.method, target, req.rawHeaders, body);
-    const headers = { "content-length": String(out.body.length) };
+    const headers = { "content-length": String(out.body.length), date: httpDate(now()) };
     if (out.contentType) {
       headers["content-type"] = out.contentType;
     }

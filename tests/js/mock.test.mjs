@@ -498,6 +498,9 @@ test("now: the emulator's clock (a skew makes a correct Date stale); latencyMs; 
     const res = await skewed.fetch(signedRequest({ secret: SECRET, target: `/v2/origin/custom/${CHANNEL}/connect`, body: connectBody }));
     assert.equal(res.status, 403);
     assert.equal((await res.json()).error, "stale_date");
+    // Its answers carry its own Date, as a server with a skewed clock would send it.
+    const said = Date.parse(res.headers.get("date"));
+    assert.ok(Math.abs(said - (Date.now() + 20 * 60_000)) < 5_000, res.headers.get("date"));
   } finally {
     await skewed.close();
   }
