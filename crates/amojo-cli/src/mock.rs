@@ -66,6 +66,8 @@ options:
   --bot-id ID            the channels' bot id, as hooks show it
   --state FILE           keep the state in FILE: read at start (missing: a fresh start),
                          replaced atomically after each change, before it is answered
+                         (the whole state, ~300 bytes a message; changes that arrive
+                         during a write share the next one)
   --latency MS           answer each API request MS milliseconds late
   --fail-rate P          answer this fraction (0 to 1) of API requests 503, evenly spread
                          (0.25: every 4th)

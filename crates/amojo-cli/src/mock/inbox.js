@@ -67,7 +67,23 @@ async function post(path, body) {
 
 // ---- polling --------------------------------------------------------------------------
 
+// The state comes whole (GET /_mock/state has no "since"): with many messages it is large
+// and building it holds the emulator's lock. The next poll waits ten times as long as the
+// last one took (at least POLL_MS), so the page never takes more than a tenth of the mock.
+let polling = false;
+let pollTimer = null;
+let soon = false; // an action changed the state: poll again right away
+
+function schedule(ms) {
+  clearTimeout(pollTimer);
+  pollTimer = setTimeout(poll, ms);
+}
+
 async function poll() {
+  if (polling) return;
+  polling = true;
+  soon = false;
+  const t0 = performance.now();
   try {
     const [s, q] = await Promise.all([getJSON("/_mock/state"), getJSON("/_mock/requests")]);
     $("conn").textContent = `live · ${location.host}`;
@@ -85,11 +101,15 @@ async function poll() {
   } catch (e) {
     $("conn").textContent = "the mock is not answering";
     $("conn").classList.add("down");
+  } finally {
+    polling = false;
+    schedule(soon ? 50 : Math.max(POLL_MS, 10 * (performance.now() - t0)));
   }
 }
 
 function refreshSoon() {
-  setTimeout(poll, 50);
+  soon = true;
+  if (!polling) schedule(50);
 }
 
 // ---- chats and messages ---------------------------------------------------------------
@@ -415,5 +435,4 @@ document.addEventListener("DOMContentLoaded", () => {
   $("write-first").addEventListener("submit", writeFirst);
   $("reset").addEventListener("click", reset);
   poll();
-  setInterval(poll, POLL_MS);
 });
