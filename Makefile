@@ -120,10 +120,11 @@ test-mock: setup-rust
 
 ## bench-mock: signed send_message load (wrk, from Debian) on `amojo mock` and on a bare hyper
 ## server (the ceiling) in one run; requests/s, p50/p99, the ratio, RSS after 100k messages.
-## Table on stdout and in target/bench/mock.md; DOCS=1 also rewrites its docs/benchmarks.md section
+## Table on stdout and in target/bench/mock.md; DOCS=1 also rewrites its docs/benchmarks.md section;
+## OPT=3 adds the mock built at opt-level 3 instead of the release profile's "z"
 .PHONY: bench-mock
 bench-mock: setup-rust
-	node scripts/bench-mock.mjs $(if $(DOCS),--docs)
+	node scripts/bench-mock.mjs $(if $(DOCS),--docs) $(if $(OPT),--opt-level $(OPT))
 
 ## test-wasm: the wasm exports under Node (wasm-bindgen-test)
 test-wasm: setup-wasm
