@@ -450,7 +450,25 @@ fn now_ms(skew_ms: i64) -> i64 {
     now.saturating_add(skew_ms)
 }
 
+/// Every answer's `Date`, from the mock's clock (`--clock-skew` included), as the live
+/// API's answers carry the server's time: a client can tell its clock is off by it.
 async fn route(s: &Arc<Server>, req: hyper::Request<Incoming>) -> Answer {
+    let mut answer = route_inner(s, req).await;
+    if let Some(date) = http_date(now_ms(s.skew_ms))
+        && let Ok(v) = HeaderValue::from_str(&date)
+    {
+        answer.headers_mut().insert(hyper::header::DATE, v);
+    }
+    answer
+}
+
+/// An HTTP date (IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`) of unix milliseconds.
+fn http_date(ms: i64) -> Option<String> {
+    let text = amojo_kit::format_rfc2822(ms.div_euclid(1000)).ok()?;
+    Some(format!("{} GMT", text.strip_suffix(" +0000")?))
+}
+
+async fn route_inner(s: &Arc<Server>, req: hyper::Request<Incoming>) -> Answer {
     let path = req.uri().path();
     if path.starts_with("/_mock/") {
         return control(s, req).await;
@@ -752,6 +770,18 @@ mod tests {
         assert_eq!(fails(0.1, 1000), 100);
         let every: Vec<u64> = (0..8).filter(|&i| injected_failure(i, 0.25)).collect();
         assert_eq!(every, [3, 7]);
+    }
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(
+            http_date(784_111_777_000).as_deref(),
+            Some("Sun, 06 Nov 1994 08:49:37 GMT")
+        );
+        assert_eq!(
+            http_date(1_639_609_975_999).as_deref(),
+            Some("Wed, 15 Dec 2021 23:12:55 GMT")
+        );
     }
 
     #[test]

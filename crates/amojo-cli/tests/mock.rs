@@ -761,6 +761,14 @@ fn fail_rate_latency_and_clock_skew() {
     assert_eq!(r.status, 403, "{}", String::from_utf8_lossy(&r.body));
     let r = signed_at(m.addr, "POST", &path, body.as_bytes(), unix_now() + 3600);
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    // The answer's Date is the mock's clock: an hour ahead.
+    let date = r
+        .head
+        .lines()
+        .find_map(|l| l.strip_prefix("date: "))
+        .expect("a Date header");
+    let shown = amojo_kit::parse_date(date).expect("an HTTP date").unix;
+    assert!((shown - (unix_now() + 3600)).abs() <= 2, "{date}");
 }
 
 #[test]
