@@ -1,4 +1,4 @@
-//! `amojo`: sign, verify, diagnose and validate amoCRM Chats API requests from the shell.
+//! `amojo`: sign, verify, diagnose, validate and send amoCRM Chats API requests from the shell.
 //!
 //! Exit codes: 0 success (signed, verified, valid), 1 negative answer (rejected, invalid,
 //! unusable input data), 2 usage error. Output is built in memory and written once, so a
@@ -6,6 +6,7 @@
 
 mod args;
 mod mock;
+mod send;
 mod sign;
 mod util;
 mod validate;
@@ -29,6 +30,7 @@ commands:
   validate      check a body (or method + path + body) against the documented rules
   webhook       sign | verify a hook body (X-Signature = HMAC-SHA1 of the raw body)
   endpoints     list the endpoints with method and path template
+  send          validate, sign and send a request; explain a 403 (or print it as curl)
   mock          run a local Chats API (and its inbox page) to test an integration against
   help [CMD]    this help, or a command's help (same as `amojo CMD --help`)
 
@@ -48,6 +50,7 @@ const COMMANDS: &[&str] = &[
     "validate",
     "webhook",
     "endpoints",
+    "send",
     "mock",
     "help",
     "version",
@@ -61,6 +64,7 @@ fn help_of(cmd: &str) -> Option<&'static str> {
         "validate" => validate::VALIDATE_USAGE,
         "webhook" => verify::WEBHOOK_USAGE,
         "endpoints" => validate::ENDPOINTS_USAGE,
+        "send" => send::USAGE,
         "mock" => mock::USAGE,
         "help" | "version" => USAGE,
         _ => return None,
@@ -95,6 +99,7 @@ fn run(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
         "validate" => validate::run_validate(rest, out),
         "webhook" => verify::run_webhook(rest, out),
         "endpoints" => validate::run_endpoints(rest, out),
+        "send" => send::run(rest, out),
         "mock" => mock::run(rest, out),
         "-V" | "--version" | "version" => version(out),
         "-h" | "--help" => {

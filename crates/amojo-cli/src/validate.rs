@@ -190,7 +190,7 @@ fn shown_path(i: &Issue) -> &str {
     if i.path.is_empty() { "(body)" } else { &i.path }
 }
 
-fn print_human(out: &mut Vec<u8>, r: &Report, lang: Lang) -> Result<(), CliError> {
+pub(crate) fn print_human(out: &mut Vec<u8>, r: &Report, lang: Lang) -> Result<(), CliError> {
     let all: Vec<&Issue> = r.errors.iter().chain(r.warnings.iter()).collect();
     let pw = all
         .iter()
