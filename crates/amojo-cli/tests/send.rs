@@ -4,8 +4,9 @@
 //! usage errors. What reached the mock is read back from `GET /_mock/requests`.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -59,8 +60,13 @@ fn spawn_mock(extra: &[&str]) -> Mock {
     let channel = format!("{CHANNEL}={SECRET}");
     let mut args = vec!["mock", "--listen", "127.0.0.1:0", "--channel", &channel];
     args.extend_from_slice(extra);
+    spawn_mock_with(&args)
+}
+
+/// `amojo ARGS`, a mock whose first line tells its address.
+fn spawn_mock_with(args: &[&str]) -> Mock {
     let mut child = Command::new(env!("CARGO_BIN_EXE_amojo"))
-        .args(&args)
+        .args(args)
         .env_remove("AMOJO_SECRET")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -853,4 +859,108 @@ fn usage_errors_exit_2() {
         assert!(o.stdout.contains("--conversation-id"));
     }
     assert!(amojo(&["--help"], None, &[]).stdout.contains("\n  send "));
+}
+
+/// A hook receiver: answers every request 200 and keeps the request lines.
+fn hook_receiver() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let into = Arc::clone(&seen);
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut r = BufReader::new(&stream);
+            let mut line = String::new();
+            let _ = r.read_line(&mut line);
+            // The headers, up to the blank line; the body is not needed.
+            let mut h = String::new();
+            while matches!(r.read_line(&mut h), Ok(n) if n > 2) {
+                h.clear();
+            }
+            into.lock().unwrap().push(line.trim_end().to_owned());
+            let _ = (&stream)
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    (addr, seen)
+}
+
+/// The root README's "Test your integration" block, as written: its `amojo mock` line (on
+/// free ports), then the rest with `sh` (curl included, when there is one).
+#[test]
+fn the_readme_test_your_integration_block_runs() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .expect("README.md");
+    let at = readme
+        .find("### Test your integration")
+        .expect("the section");
+    let start = at + readme[at..].find("```sh\n").expect("its sh block") + 6;
+    let block = &readme[start..start + readme[start..].find("```").expect("its end")];
+    let (mock_line, rest) = block
+        .split_once("\n\n")
+        .expect("the mock command, a blank line, the rest");
+    let mock_cmd: String = mock_line
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("\\\n", " ");
+    let (receiver, hooks) = hook_receiver();
+    let words: Vec<String> = mock_cmd
+        .split_whitespace()
+        .map(|w| {
+            w.replace("127.0.0.1:8080", "127.0.0.1:0")
+                .replace("127.0.0.1:3000", &receiver.to_string())
+        })
+        .collect();
+    assert_eq!(words[0], "amojo", "{mock_cmd}");
+    let words: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+    let m = spawn_mock_with(&words);
+    let has_curl = Command::new("sh")
+        .args(["-c", "command -v curl"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let mut script = rest.replace("127.0.0.1:8080", &m.addr.to_string());
+    if !has_curl {
+        script = script.replace("curl ", ": curl ");
+    }
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_amojo"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let o = Command::new("sh")
+        .args(["-e", "-c", &script])
+        .env("PATH", path)
+        .env_remove("AMOJO_SECRET")
+        .env_remove("AMOJO_CHANNEL_ID")
+        .stdin(Stdio::null())
+        .output()
+        .expect("sh");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert!(
+        o.status.success(),
+        "{script}\nstdout: {stdout}\nstderr: {stderr}"
+    );
+    assert!(stderr.contains("amojo send: connect: 200 OK"), "{stderr}");
+    assert!(
+        stderr.contains("amojo send: send_message: 200 OK"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let log = m.requests();
+    assert!(log.len() >= 2, "{log:?}");
+    assert!(log.iter().all(|r| r["status"] == 200), "{log:?}");
+    if has_curl {
+        assert!(stdout.contains("\"hook_status\":200"), "{stdout}");
+        assert_eq!(*hooks.lock().unwrap(), ["POST /amojo/hook HTTP/1.1"]);
+    }
 }
