@@ -259,16 +259,19 @@ fn connect_chat_send_history_and_status_end_to_end() {
     assert!(!o.stderr.contains("warning"), "{}", o.stderr);
     let amo_msgid = sent["new_message"]["msgid"].as_str().unwrap().to_owned();
 
-    // The same request by --path.
-    let o = send(
-        &m,
+    // The same request by --path, a full URL: sent to its origin.
+    let o = amojo(
         &[
+            "send",
+            "--channel-id",
+            CHANNEL,
             "--path",
-            &format!("/v2/origin/custom/{}", scope()),
+            &format!("{}/v2/origin/custom/{}", m.url(), scope()),
             "--data",
             &message_body("msg-2", "chat-1", "again"),
         ],
         None,
+        &[("AMOJO_SECRET", SECRET)],
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.json()["new_message"]["ref_id"], "msg-2");
@@ -963,4 +966,92 @@ fn the_readme_test_your_integration_block_runs() {
         assert!(stdout.contains("\"hook_status\":200"), "{stdout}");
         assert_eq!(*hooks.lock().unwrap(), ["POST /amojo/hook HTTP/1.1"]);
     }
+}
+
+/// A proxy to `target` that rewrites the request's `Content-Type` to `content_type`, as a
+/// misconfigured gateway or HTTP library may (one request per connection).
+fn rewriting_proxy(target: SocketAddr, content_type: &'static str) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().unwrap();
+    thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let _ = client.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut r = BufReader::new(&client);
+            let mut head = Vec::new();
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if !matches!(r.read_line(&mut line), Ok(n) if n > 0) {
+                    return;
+                }
+                let lower = line.to_ascii_lowercase();
+                if let Some(v) = lower.strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                if lower.starts_with("connection:") {
+                    continue;
+                }
+                if line == "\r\n" {
+                    head.push("connection: close\r\n".to_owned());
+                    head.push(line);
+                    break;
+                }
+                if lower.starts_with("content-type:") {
+                    line = format!("content-type: {content_type}\r\n");
+                }
+                head.push(line);
+            }
+            let mut body = vec![0; length];
+            if r.read_exact(&mut body).is_err() {
+                return;
+            }
+            let Ok(mut upstream) = TcpStream::connect(target) else {
+                return;
+            };
+            let _ = upstream.write_all(head.concat().as_bytes());
+            let _ = upstream.write_all(&body);
+            let mut answer = Vec::new();
+            let _ = upstream.read_to_end(&mut answer);
+            let _ = (&client).write_all(&answer);
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_rewrite_on_the_way_is_told_from_a_wrong_secret() {
+    let m = spawn_mock(&[]);
+    let proxy = rewriting_proxy(m.addr, "application/json; charset=utf-8");
+    let o = amojo(
+        &[
+            "send",
+            "--channel-id",
+            CHANNEL,
+            "--base-url",
+            &format!("http://{proxy}"),
+            "--endpoint",
+            "connect",
+            "--data",
+            &connect_body(),
+        ],
+        None,
+        &[("AMOJO_SECRET", SECRET)],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("connect: 403 Forbidden"), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("self-check: the request as sent verifies here"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("cause: a rewrite"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "Content-Type: signed `application/json`, received `application/json; charset=utf-8`"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("cause: the secret"), "{}", o.stderr);
 }
