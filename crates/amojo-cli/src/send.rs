@@ -182,8 +182,7 @@ pub fn run(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
             print_human(&mut text, &report, opts.lang)?;
             err.write(&String::from_utf8_lossy(&text));
             return Err(CliError::Data(
-                "nothing sent: the request is invalid (`amojo validate` checks a body alone)"
-                    .to_owned(),
+                "nothing sent: the request is invalid (the issues above)".to_owned(),
             ));
         }
         Err(BuildError::NotJson(e)) => {
