@@ -1269,6 +1269,8 @@ fn every_command_has_help() {
         &["webhook", "sign"],
         &["webhook", "verify"],
         &["endpoints"],
+        &["send"],
+        &["mock"],
     ] {
         for flag in ["--help", "-h"] {
             let mut a = cmd.to_vec();
