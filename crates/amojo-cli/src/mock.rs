@@ -2,7 +2,10 @@
 //! integration can be tested against, its control API under `/_mock/`, and the inbox page.
 //!
 //! The emulator is sans-IO and sits behind one mutex; everything that waits (reading
-//! bodies, latency, delivering hooks, writing the state file, the log) happens outside it.
+//! bodies, latency, delivering hooks, writing the state file, the log) happens outside it,
+//! and so does the part of an API request's work that needs no state (route, signature,
+//! validation, parsing the body: the emulator's `Checker`), on whichever worker thread
+//! serves the connection. Only the state change waits for the lock.
 
 mod hooks;
 mod logger;
@@ -16,7 +19,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use amojo_mock::{Channel, Emulator, Hook, Options};
+use amojo_mock::{Channel, Checker, Emulator, Hook, Options};
 use bytes::Bytes;
 use clap::Arg;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
@@ -113,7 +116,7 @@ pub struct Locked {
 /// The emulator's lock: tokio's, so that a request waiting for it lets its worker thread
 /// go on with other connections instead of putting the thread to sleep (with two workers on
 /// two cores, a blocking mutex spent more time in futex waits and context switches than in
-/// the emulator). The lock is held only around the synchronous `handle` / `control`.
+/// the emulator). The lock is held only around the synchronous `apply` / `control`.
 pub type StateLock = tokio::sync::Mutex<Locked>;
 
 /// The parsed command line.
@@ -315,6 +318,8 @@ pub fn run(argv: &[String], out: &mut Vec<u8>) -> Result<u8, CliError> {
 /// Everything a request needs.
 struct Server {
     state: Arc<StateLock>,
+    /// The emulator's stateless checks, run before taking the lock.
+    checker: Checker,
     persist: Option<Arc<Persist>>,
     hooks: hooks::Deliverer,
     log: Logger,
@@ -333,6 +338,7 @@ async fn serve(cfg: Config, emulator: Emulator, body_limit: usize) -> Result<u8,
     let local = listener
         .local_addr()
         .map_err(|e| CliError::Data(format!("cannot listen on {}: {e}", cfg.listen_text)))?;
+    let checker = emulator.checker();
     let state = Arc::new(StateLock::new(Locked {
         emulator,
         generation: 0,
@@ -353,6 +359,7 @@ async fn serve(cfg: Config, emulator: Emulator, body_limit: usize) -> Result<u8,
         .map_err(|e| CliError::Data(format!("cannot start the log writer: {e}")))?;
     let server = Arc::new(Server {
         state,
+        checker,
         persist,
         hooks: hooks::Deliverer::new(),
         log,
@@ -642,9 +649,11 @@ async fn api(s: &Arc<Server>, req: hyper::Request<Incoming>) -> Answer {
         body: &body,
     };
     let now = now_ms(s.skew_ms);
+    // Route, signature, validation, the body parsed: on this worker, before the lock.
+    let checked = s.checker.check(&request, now);
     let (handled, generation) = {
         let mut st = s.state.lock().await;
-        let handled = st.emulator.handle(&request, now);
+        let handled = st.emulator.apply(checked, now);
         let changed = method != "GET" && (200..300).contains(&handled.response.status);
         if changed {
             st.generation += 1;

@@ -18,13 +18,11 @@
 //! 7. validation by the core's rules → 400 `invalid_request` with the issues;
 //! 8. the state transition and the documented answer.
 
-use amojo_kit::{
-    Endpoint, Headers, ReceivedRequest, ValidateOptions, VerifyOptions, VerifyOutcome,
-    diagnose_request, find_route, validate_request, verify_request,
-};
+use amojo_kit::Endpoint;
 use serde_json::{Map, Value, json};
 
-use crate::doc::{self, J};
+use crate::check::{Checked, Judged, Verdict, channel_for_scope, judge};
+use crate::doc::J;
 use crate::ids::{fnv1a, format_uuid};
 use crate::state::{
     Chat, Delivery, HashMap, Kind, Msg, Reaction, Scope, User, default_bot_id, type_index,
@@ -45,7 +43,7 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
-    fn refuse(status: u16, code: &str, message: impl Into<String>) -> Outcome {
+    pub(crate) fn refuse(status: u16, code: &str, message: impl Into<String>) -> Outcome {
         Outcome {
             status,
             body: Some(json!({ "error": code, "message": message.into() })),
@@ -150,86 +148,29 @@ fn history_window(target: &str) -> (usize, usize) {
 }
 
 impl Emulator {
-    /// The channel whose id is the prefix of `scope_id` (`{channel_id}_{account_id}`); the
-    /// longest such id when several are.
-    fn channel_for_scope(&self, scope_id: &str) -> Option<usize> {
-        self.channels
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| {
-                scope_id.len() > c.id.len() + 1
-                    && scope_id.starts_with(c.id.as_str())
-                    && scope_id.as_bytes().get(c.id.len()) == Some(&b'_')
-            })
-            .max_by_key(|(_, c)| c.id.len())
-            .map(|(i, _)| i)
-    }
-
-    pub(crate) fn process(&mut self, req: &Request<'_>, now_ms: i64) -> Outcome {
-        let Some(route) = find_route(req.target) else {
-            return Outcome::refuse(404, "unknown_route", "no Chats API endpoint has this path");
-        };
-        let endpoint = route.endpoint;
-        let mut out = self.process_route(req, &route, now_ms);
-        out.endpoint = Some(endpoint);
-        out
-    }
-
-    fn process_route(
-        &mut self,
-        req: &Request<'_>,
-        route: &amojo_kit::RouteMatch,
-        now_ms: i64,
-    ) -> Outcome {
-        let endpoint = route.endpoint;
-        let allowed = route.method();
-        if !req.method.eq_ignore_ascii_case(allowed) {
-            let mut o = Outcome::refuse(
-                405,
-                "method_not_allowed",
-                format!("`{}` takes `{allowed}`", endpoint.as_str()),
-            );
-            if let Some(Value::Object(b)) = &mut o.body {
-                b.insert("allowed".into(), allowed.into());
-            }
-            return o;
-        }
-        let limit = self.options.max_body_bytes;
-        if req.body.len() > limit {
-            let mut o = Outcome::refuse(
-                413,
-                "too_large",
-                format!("the body is larger than {limit} bytes"),
-            );
-            if let Some(Value::Object(b)) = &mut o.body {
-                b.insert("limit".into(), limit.into());
-            }
-            return o;
-        }
-
-        // Whose secret signs it, and which scope it addresses.
-        let (channel, scope, scope_id) = match endpoint {
-            Endpoint::Connect | Endpoint::Disconnect => {
-                let cid = route.param("channel_id").unwrap_or("");
-                let Some(ch) = self.channels.iter().position(|c| c.id == cid) else {
-                    return Outcome::refuse(
-                        404,
-                        "channel_not_found",
-                        "no channel of this emulator has this id",
-                    );
-                };
-                (ch, None, None)
-            }
-            _ => {
+    /// The checks that need the state, in [`Emulator::handle`]'s order, then the state
+    /// change: what a checked request comes to.
+    pub(crate) fn process(&mut self, checked: Checked<'_>, now_ms: i64) -> Outcome {
+        let req = checked.request;
+        let (route, channel, scope, scope_id, judged) = match checked.verdict {
+            Verdict::Done(o) => return o,
+            Verdict::Channel {
+                route,
+                channel,
+                judged,
+            } => (route, channel, None, None, judged),
+            Verdict::Scope {
+                route,
+                channel: checked_with,
+                judged,
+            } => {
+                // Whose secret signs it: the channel of the scope the state holds, else the
+                // one the scope id names.
                 let sid = route.param("scope_id").unwrap_or("");
-                match self.state.scope_of(sid) {
-                    Some(s) => (
-                        self.state.scopes[s as usize].channel,
-                        Some(s),
-                        Some(sid.to_owned()),
-                    ),
-                    None => match self.channel_for_scope(sid) {
-                        Some(ch) => (ch, None, Some(sid.to_owned())),
+                let (channel, scope) = match self.state.scope_of(sid) {
+                    Some(s) => (self.state.scopes[s as usize].channel, Some(s)),
+                    None => match channel_for_scope(&self.config, sid) {
+                        Some(ch) => (ch, None),
                         None => {
                             let mut o = Outcome::refuse(
                                 404,
@@ -237,45 +178,49 @@ impl Emulator {
                                 "the scope id is not `{channel_id}_{account_id}` of a channel of this emulator",
                             );
                             o.scope_id = Some(sid.to_owned());
+                            o.endpoint = Some(route.endpoint);
                             return o;
                         }
                     },
-                }
+                };
+                let judged = match judged {
+                    Some(j) if checked_with == Some(channel) => j,
+                    // Checked with another channel's secret (channel ids that prefix one
+                    // another, an empty account id): again, with this one.
+                    _ => judge(
+                        &self.config,
+                        &req,
+                        route.endpoint,
+                        channel,
+                        Some(sid),
+                        checked.now_ms,
+                    ),
+                };
+                let scope_id = Some(sid.to_owned());
+                (route, channel, scope, scope_id, judged)
             }
         };
+        let endpoint = route.endpoint;
+        let mut out = self.transition(&req, &route, channel, scope, scope_id, judged, now_ms);
+        out.endpoint = Some(endpoint);
+        out
+    }
 
-        // The signature.
-        let headers: Headers = req.headers.iter().copied().collect();
-        let received = ReceivedRequest {
-            method: req.method,
-            path: req.target,
-            headers: &headers,
-            body: req.body,
-        };
-        let vopts = VerifyOptions {
-            now: now_ms.div_euclid(1000),
-            tolerance_secs: self.options.tolerance_secs,
-        };
-        let secret = [self.channels[channel].secret.as_slice()];
-        if let Err(reason) = verify_request(&received, &secret, &vopts) {
-            let outcome = VerifyOutcome::from(&Err(reason));
-            let code = outcome.reason.unwrap_or("signature_mismatch");
-            let mut o = Outcome::refuse(403, code, outcome.message.unwrap_or_default());
-            o.scope_id = scope_id;
-            if let Some(Value::Object(b)) = &mut o.body {
-                if let Some(h) = outcome.header {
-                    b.insert("header".into(), h.into());
-                }
-                if let Some(s) = outcome.skew {
-                    b.insert("skew".into(), s.into());
-                }
-                if self.options.diagnose {
-                    let d = diagnose_request(&received, &secret, &vopts);
-                    let d = serde_json::to_value(&d).unwrap_or(Value::Null);
-                    b.insert("diagnosis".into(), d.clone());
-                    o.diagnosis = Some(d);
-                }
-            }
+    /// The signature's verdict, the scope being connected, the body's verdict; then the
+    /// state transition and the documented answer.
+    #[allow(clippy::too_many_arguments)]
+    fn transition(
+        &mut self,
+        req: &Request<'_>,
+        route: &amojo_kit::RouteMatch,
+        channel: usize,
+        scope: Option<u32>,
+        scope_id: Option<String>,
+        judged: Judged<'_>,
+        now_ms: i64,
+    ) -> Outcome {
+        let endpoint = route.endpoint;
+        if let Judged::Forbidden(o) = judged {
             return o;
         }
 
@@ -299,46 +244,9 @@ impl Emulator {
         };
 
         // The body.
-        let vopts = ValidateOptions {
-            max_body_bytes: limit,
-            ..ValidateOptions::default()
-        };
-        let report = validate_request(req.method, req.target, req.body, &vopts);
-        let to_values = |issues: &[amojo_kit::Issue]| -> Vec<Value> {
-            issues
-                .iter()
-                .map(|i| serde_json::to_value(i).unwrap_or(Value::Null))
-                .collect()
-        };
-        let warnings = to_values(&report.warnings);
-        if !report.valid {
-            let errors = to_values(&report.errors);
-            let mut o = Outcome::refuse(400, "invalid_request", "");
-            o.body = Some(invalid_body(endpoint, &errors, &warnings));
-            o.errors = errors;
-            o.warnings = warnings;
-            o.scope_id = scope_id;
-            return o;
-        }
-        let body = if endpoint == Endpoint::History {
-            J::Null
-        } else {
-            match doc::parse(req.body) {
-                Ok(v) => v,
-                Err(e) => {
-                    let errors = vec![json!({
-                        "path": "",
-                        "code": "invalid_json",
-                        "message": format!("the body is not JSON: {e}"),
-                    })];
-                    let mut o = Outcome::refuse(400, "invalid_request", "");
-                    o.body = Some(invalid_body(endpoint, &errors, &warnings));
-                    o.errors = errors;
-                    o.warnings = warnings;
-                    o.scope_id = scope_id;
-                    return o;
-                }
-            }
+        let (body, warnings) = match judged {
+            Judged::Forbidden(o) | Judged::Invalid(o) => return o,
+            Judged::Valid { body, warnings } => (body, warnings),
         };
 
         let (answer, scope_id) = match (endpoint, scope) {
@@ -394,7 +302,7 @@ impl Emulator {
     // ---- connect and disconnect ---------------------------------------------------------
 
     fn connect(&mut self, channel: usize, body: &J<'_>) -> (Answer, String) {
-        let ch = &self.channels[channel];
+        let ch = &self.config.channels[channel];
         let account_id = body.str_at("account_id").unwrap_or("");
         let scope_id = format!("{}_{account_id}", ch.id);
         // «По умолчанию – имя канала»: the emulator knows the channel by its id only.
@@ -466,7 +374,7 @@ impl Emulator {
     /// exist); the log's reason says `not_connected`.
     fn disconnect(&mut self, channel: usize, body: &J<'_>) -> (Answer, String) {
         let account_id = body.str_at("account_id").unwrap_or("");
-        let scope_id = format!("{}_{account_id}", self.channels[channel].id);
+        let scope_id = format!("{}_{account_id}", self.config.channels[channel].id);
         let st = &mut self.state;
         let answer = match st.scope_of(&scope_id) {
             Some(i) if st.scopes[i as usize].connected => {
@@ -980,7 +888,7 @@ fn update_profile(u: &mut User, p: &J<'_>) {
     }
 }
 
-fn invalid_body(endpoint: Endpoint, errors: &[Value], warnings: &[Value]) -> Value {
+pub(crate) fn invalid_body(endpoint: Endpoint, errors: &[Value], warnings: &[Value]) -> Value {
     json!({
         "error": "invalid_request",
         "message": "the request does not follow the API's rules",

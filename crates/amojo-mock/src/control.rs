@@ -195,7 +195,7 @@ impl Emulator {
         let json = if want == "GET" || path == "/_mock/reset" {
             Value::Null
         } else {
-            let limit = self.options.max_body_bytes;
+            let limit = self.config.options.max_body_bytes;
             if body.len() > limit {
                 return Err(Refusal(
                     413,
@@ -401,7 +401,7 @@ impl Emulator {
                 &hook_extra,
             );
             Some(hooks::make(
-                &self.channels[sc.channel],
+                &self.config.channels[sc.channel],
                 &sc.scope_id,
                 Endpoint::WebhookMessage,
                 &b,
@@ -494,7 +494,7 @@ impl Emulator {
             now_ms,
         );
         let hook = hooks::make(
-            &self.channels[sc.channel],
+            &self.config.channels[sc.channel],
             &sc.scope_id,
             Endpoint::WebhookTyping,
             &b,
@@ -539,7 +539,7 @@ impl Emulator {
             now_ms,
         );
         let hook = hooks::make(
-            &self.channels[sc.channel],
+            &self.config.channels[sc.channel],
             &sc.scope_id,
             Endpoint::WebhookReaction,
             &b,

@@ -6,6 +6,7 @@
 )]
 
 mod api;
+mod check;
 mod control;
 mod doc;
 mod hooks;
@@ -13,10 +14,12 @@ mod ids;
 mod state;
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
 
+pub use check::{Checked, Checker};
 use state::{Saved, State};
 
 /// A channel the emulator serves, as amoCRM would have issued it.
@@ -182,10 +185,17 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// What an emulator is configured with: fixed from [`Emulator::new`] / [`Emulator::load`]
+/// on (a reset keeps it), and shared with its [`Checker`]s.
+#[derive(Debug)]
+pub(crate) struct Config {
+    pub channels: Vec<Channel>,
+    pub options: Options,
+}
+
 /// The emulator: all state, no I/O.
 pub struct Emulator {
-    channels: Vec<Channel>,
-    options: Options,
+    config: Arc<Config>,
     state: State,
     log: VecDeque<LogEntry>,
     log_seq: u64,
@@ -194,8 +204,8 @@ pub struct Emulator {
 impl std::fmt::Debug for Emulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Emulator")
-            .field("channels", &self.channels)
-            .field("options", &self.options)
+            .field("channels", &self.config.channels)
+            .field("options", &self.config.options)
             .field("scopes", &self.state.scopes.len())
             .field("chats", &self.state.chats.len())
             .field("messages", &self.state.msgs.len())
@@ -231,8 +241,7 @@ impl Emulator {
     pub fn new(channels: Vec<Channel>, options: Options) -> Result<Emulator, ConfigError> {
         check_channels(&channels)?;
         Ok(Emulator {
-            channels,
-            options,
+            config: Arc::new(Config { channels, options }),
             state: State::default(),
             log: VecDeque::new(),
             log_seq: 0,
@@ -240,7 +249,7 @@ impl Emulator {
     }
 
     /// Answers one API request at `now_ms` (unix milliseconds, the host's clock plus any
-    /// skew it applies).
+    /// skew it applies): [`Checker::check`], then [`Emulator::apply`].
     ///
     /// Checks, in order (each answered before the next runs): the route (404
     /// `unknown_route`), the method (405), the size (413), the channel (404
@@ -248,7 +257,38 @@ impl Emulator {
     /// reason), the scope being connected (404 `scope_not_found`), the body (400
     /// `invalid_request` with the validator's issues); then the documented answer.
     pub fn handle(&mut self, request: &Request<'_>, now_ms: i64) -> Handled {
-        let out = self.process(request, now_ms);
+        let checked = check::check(&self.config, request, now_ms);
+        self.apply(checked, now_ms)
+    }
+
+    /// A checker of requests for this emulator's configuration: it does the part of
+    /// [`Emulator::handle`] that needs no state (route, method, size, the channel's secret,
+    /// the signature and its Date window, validation, parsing the body), so that a host can
+    /// run it on any thread, outside the lock around the emulator. The configuration never
+    /// changes ([`Emulator::reset`] keeps it), so a checker stays good for the emulator's
+    /// life.
+    pub fn checker(&self) -> Checker {
+        Checker::new(Arc::clone(&self.config))
+    }
+
+    /// Answers a request that [`Checker::check`] has checked: the checks that need the
+    /// state (is the scope connected), then the state change, the answer and the log entry,
+    /// exactly as [`Emulator::handle`] would have answered the request at `now_ms`. The
+    /// checks' answers come in [`Emulator::handle`]'s order: a 400 of the validation, for
+    /// instance, only once the scope is known to be connected.
+    ///
+    /// The Date window is the one the check used (its `now_ms`); `now_ms` here is the
+    /// time of the state change and of the log entry. A request checked by another
+    /// emulator's checker is checked again here.
+    pub fn apply(&mut self, checked: Checked<'_>, now_ms: i64) -> Handled {
+        let checked = if checked.is_for(&self.config) {
+            checked
+        } else {
+            let (request, checked_ms) = (checked.request, checked.now_ms);
+            check::check(&self.config, &request, checked_ms)
+        };
+        let request = checked.request;
+        let out = self.process(checked, now_ms);
         self.log_seq = self.log_seq.wrapping_add(1);
         let log = LogEntry {
             seq: self.log_seq,
@@ -263,8 +303,8 @@ impl Emulator {
             warnings: out.warnings,
             scope_id: out.scope_id,
         };
-        if self.options.max_log > 0 {
-            while self.log.len() >= self.options.max_log {
+        if self.config.options.max_log > 0 {
+            while self.log.len() >= self.config.options.max_log {
                 self.log.pop_front();
             }
             self.log.push_back(log.clone());
@@ -331,17 +371,17 @@ impl Emulator {
 
     /// The channels served.
     pub fn channels(&self) -> &[Channel] {
-        &self.channels
+        &self.config.channels
     }
 
     /// The options.
     pub fn options(&self) -> &Options {
-        &self.options
+        &self.config.options
     }
 
     /// The state as JSON (what `GET /_mock/state` answers and [`Emulator::save`] writes).
     pub fn state_json(&self) -> Value {
-        serde_json::to_value(self.state.to_saved(&self.channels, self.log_seq))
+        serde_json::to_value(self.state.to_saved(&self.config.channels, self.log_seq))
             .unwrap_or(Value::Null)
     }
 
@@ -357,7 +397,8 @@ impl Emulator {
     /// msec_timestamp, type, text, extra?, silent?, delivery?{status, error_code?, error?,
     /// time_ms}, reactions?[{user_id, emoji}], edits?, edited_ms?, received_ms}]}`.
     pub fn save(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.state.to_saved(&self.channels, self.log_seq)).unwrap_or_default()
+        serde_json::to_vec(&self.state.to_saved(&self.config.channels, self.log_seq))
+            .unwrap_or_default()
     }
 
     /// An emulator with a saved state (from [`Emulator::save`]) for the same channels.
@@ -399,8 +440,7 @@ impl Emulator {
         let log_seq = saved.log_seq;
         let state = State::from_saved(saved, &channels).map_err(ConfigError::BadState)?;
         Ok(Emulator {
-            channels,
-            options,
+            config: Arc::new(Config { channels, options }),
             state,
             log: VecDeque::new(),
             log_seq,
