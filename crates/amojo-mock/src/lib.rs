@@ -309,12 +309,13 @@ impl Emulator {
             }
             self.log.push_back(log.clone());
         }
-        let (content_type, body) = match out.body {
-            Some(v) => (
+        let (content_type, body) = match (out.raw, out.body) {
+            (Some(bytes), _) => (Some("application/json"), bytes),
+            (None, Some(v)) => (
                 Some("application/json"),
                 serde_json::to_vec(&v).unwrap_or_default(),
             ),
-            None => (None, Vec::new()),
+            (None, None) => (None, Vec::new()),
         };
         Handled {
             response: Response {

@@ -525,3 +525,23 @@ proptest! {
         same_state(&a, &b);
     }
 }
+
+/// The answer of a new message, byte for byte: keys in the docs' order, compact, null for
+/// an incoming message's receiver.
+#[test]
+fn the_send_answer_bytes() {
+    let mut em = emulator();
+    connect(&mut em, "v2");
+    let h = send(&mut em, "m-1", "conv-1", "hi");
+    let text = String::from_utf8(h.response.body.clone()).unwrap();
+    let reparsed: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_string(&reparsed).unwrap(), text);
+    let msgid = reparsed["new_message"]["msgid"].as_str().unwrap();
+    assert_eq!(
+        text,
+        format!(
+            r#"{{"new_message":{{"conversation_id":"conv-1","sender_id":"client-of-conv-1","receiver_id":null,"msgid":"{msgid}","ref_id":"m-1"}}}}"#
+        )
+    );
+    assert_eq!(h.response.content_type, Some("application/json"));
+}
