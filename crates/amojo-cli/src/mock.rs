@@ -103,16 +103,6 @@ const BODY_MARGIN: usize = 64 * 1024;
 /// At shutdown, requests in progress get this long to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// The allocator of the whole `amojo` binary, declared here because the mock is why: a
-/// request allocates and frees a few hundred small blocks (headers, the parsed body, the
-/// answer, the log entry), on two worker threads, often freed on the other one than
-/// allocated them. glibc's malloc spent about an eighth of the server's CPU on them and
-/// contended for its arenas; mimalloc (thread-local free lists) took `make bench-mock` from
-/// ~55 to ~45 µs of CPU a request (docs/benchmarks.md). The other commands allocate little
-/// and do not notice.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const INBOX_HTML: &str = include_str!("mock/inbox.html");
 const INBOX_JS: &str = include_str!("mock/inbox.js");
 const INBOX_CSS: &str = include_str!("mock/inbox.css");
